@@ -1,0 +1,21 @@
+'use strict';
+// Two projects: `unit` (fast tests beside the code and black-box TCP tests under test/)
+// and `compat` (official Java and Go clients against our nodes or the Java reference).
+const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }] };
+module.exports = {
+  projects: [
+    {
+      displayName: 'unit',
+      testEnvironment: 'node',
+      transform,
+      testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts', '<rootDir>/tools/**/*.test.ts'],
+    },
+    {
+      displayName: 'compat',
+      testEnvironment: 'node',
+      transform,
+      testMatch: ['<rootDir>/compat-tests/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '/compat-tests/java/', '/compat-tests/go/', '/compat-tests/.cache/'],
+    },
+  ],
+};
