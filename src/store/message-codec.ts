@@ -483,3 +483,31 @@ export function mergeBatchProperties(elementProps: string, batchProps: string): 
   if (elementProps.length > 0 && !elementProps.endsWith(PROPERTY_SEPARATOR)) return elementProps + PROPERTY_SEPARATOR + batchProps;
   return elementProps + batchProps;
 }
+
+/**
+ * Fast field access on a record already known to be valid (e.g. produced by this store):
+ * returns the property string, or '' when the bytes do not add up. Never throws.
+ */
+export function recordProperties(buf: Buffer): string {
+  if (buf.length < 92) return '';
+  const sysFlag = buf.readInt32BE(36);
+  const v2 = buf.readInt32BE(4) === MESSAGE_MAGIC_CODE_V2;
+  let p = 48 + ((sysFlag & MessageSysFlag.BORNHOST_V6_FLAG) === 0 ? 8 : 20) + 8 + ((sysFlag & MessageSysFlag.STOREHOSTADDRESS_V6_FLAG) === 0 ? 8 : 20) + 12;
+  if (p + 4 > buf.length) return '';
+  p += 4 + buf.readInt32BE(p);
+  if (p + 2 > buf.length || p < 0) return '';
+  const tl = v2 ? buf.readInt16BE(p) : buf.readInt8(p);
+  p += (v2 ? 2 : 1) + tl;
+  if (tl < 0 || p + 2 > buf.length) return '';
+  const pl = buf.readInt16BE(p);
+  if (pl < 0 || p + 2 + pl > buf.length) return '';
+  return buf.toString('utf8', p + 2, p + 2 + pl);
+}
+
+/** STORETIMESTAMP of a record (offset 56 or 68 depending on the born-host width), or -1. */
+export function recordStoreTimestamp(buf: Buffer): number {
+  if (buf.length < 64) return -1;
+  const sysFlag = buf.readInt32BE(36);
+  const pos = (sysFlag & MessageSysFlag.BORNHOST_V6_FLAG) === 0 ? 56 : 68;
+  return pos + 8 <= buf.length ? readInt64BE(buf, pos) : -1;
+}
