@@ -7,10 +7,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 
 	"github.com/apache/rocketmq-client-go/v2/rlog"
 )
@@ -148,7 +150,26 @@ func usage() {
 	fmt.Fprintln(os.Stderr, "usage: go-driver <produce|consume|lite-pull|tx-produce|admin OP> --namesrv HOST:PORT [options]")
 }
 
+// offsetDirEnv is read by the client at package init to place broadcasting
+// consumers' local offset files (default: $HOME/.rocketmq_client_go).
+const offsetDirEnv = "rocketmq.client.localOffsetStoreDir"
+
+// keepOffsetsOutOfHome re-executes the driver once with offsetDirEnv pointing
+// under the temp dir, since the client reads it before main runs.
+func keepOffsetsOutOfHome() {
+	if os.Getenv(offsetDirEnv) != "" {
+		return
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return
+	}
+	env := append(os.Environ(), offsetDirEnv+"="+filepath.Join(os.TempDir(), "go-driver-offsets"))
+	_ = syscall.Exec(exe, os.Args, env) // returns only on failure: carry on with the default
+}
+
 func main() {
+	keepOffsetsOutOfHome()
 	os.Stdout = os.Stderr
 	setupLogging()
 	if len(os.Args) < 2 {
