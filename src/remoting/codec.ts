@@ -25,7 +25,7 @@ export function encodeCommandParts(cmd: RemotingCommand): Buffer[] {
     const json = encodeJsonHeader(cmd);
     const headerLen = Buffer.byteLength(json);
     head = Buffer.allocUnsafe(8 + headerLen);
-    head.write(json, 8, 'utf8');
+    (head as Buffer & { utf8Write(s: string, o: number): number }).utf8Write(json, 8);
     head.writeInt32BE(4 + headerLen + bodyLen, 0);
     head.writeInt32BE(headerLen, 4);
   }

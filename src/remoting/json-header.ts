@@ -10,16 +10,8 @@ import { languageFromCode, languageFromName, type LanguageName } from './languag
 const INT32_MIN = -0x80000000;
 const INT32_MAX = 0x7fffffff;
 
-// Characters fastjson escapes inside strings: `"`, `\` and control characters.
-// eslint-disable-next-line no-control-regex
-const NEEDS_ESCAPE_JAVA = /["\\\u0000-\u001f]/;
 // json-iterator's standard-library config also escapes HTML characters and U+2028/9.
-// eslint-disable-next-line no-control-regex
 const NEEDS_ESCAPE_GO = /["\\\u0000-\u001f<>&\u2028\u2029]/;
-
-function quoteJava(s: string): string {
-  return NEEDS_ESCAPE_JAVA.test(s) ? JSON.stringify(s) : `"${s}"`;
-}
 
 function quoteGo(s: string): string {
   if (!NEEDS_ESCAPE_GO.test(s)) return `"${s}"`;
@@ -53,9 +45,12 @@ export function encodeJsonHeader(cmd: RemotingCommand): string {
     );
   }
   let out = `{"code":${cmd.code}`;
-  if (cmd.extFields !== undefined) out += `,"extFields":${extFieldsJson(cmd.extFields, quoteJava)}`;
+  // V8's JSON.stringify of a flat string map escapes exactly what fastjson escapes (quote,
+  // backslash, control characters) and skips undefined values; it is several times faster than
+  // quoting field by field.
+  if (cmd.extFields !== undefined) out += `,"extFields":${JSON.stringify(cmd.extFields)}`;
   out += `,"flag":${cmd.flag},"language":"${cmd.language}","opaque":${cmd.opaque}`;
-  if (cmd.remark !== undefined) out += `,"remark":${quoteJava(cmd.remark)}`;
+  if (cmd.remark !== undefined) out += `,"remark":${JSON.stringify(cmd.remark)}`;
   if (cmd.jsonSerializeTypeField !== false) out += ',"serializeTypeCurrentRPC":"JSON"';
   return out + `,"version":${cmd.version}}`;
 }
@@ -72,7 +67,7 @@ function isInt32(v: unknown): v is number {
 export function decodeJsonHeader(buf: Buffer, start: number, end: number): HeaderDecodeResult {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(buf.toString('utf8', start, end));
+    parsed = JSON.parse((buf as Buffer & { utf8Slice(s: number, e: number): string }).utf8Slice(start, end));
   } catch (e) {
     return { ok: false, reason: `bad JSON header: ${(e as Error).message}`, offset: start };
   }
@@ -107,11 +102,14 @@ export function decodeJsonHeader(buf: Buffer, start: number, end: number): Heade
     if (typeof ext !== 'object' || Array.isArray(ext)) {
       return { ok: false, reason: 'JSON header: extFields is not an object', offset: start };
     }
-    extFields = {};
-    for (const [k, v] of Object.entries(ext as Record<string, unknown>)) {
-      if (typeof v === 'string') extFields[k] = v;
-      else if (typeof v === 'number' || typeof v === 'boolean') extFields[k] = String(v);
-      else if (v === null) continue;
+    const src = ext as Record<string, unknown>;
+    extFields = src as ExtFields;
+    for (const k in src) {
+      const v = src[k];
+      if (typeof v === 'string') continue;
+      if (extFields === src) extFields = { ...(src as ExtFields) };
+      if (typeof v === 'number' || typeof v === 'boolean') extFields[k] = String(v);
+      else if (v === null) delete extFields[k];
       else return { ok: false, reason: `JSON header: extFields.${k} is not a scalar`, offset: start };
     }
   }

@@ -7,13 +7,14 @@ import type { ExtFields, RemotingCommand } from './command';
 import { SerializeType } from './command';
 import type { HeaderDecodeResult } from './json-header';
 import { languageCode, languageFromCode } from './language';
+import { readUtf8, utf8Length, writeUtf8 } from '../common/utf8';
 
 export const ROCKETMQ_FIXED_HEADER = 21;
 
 /** Byte length of the binary header for `cmd`. */
 export function rocketmqHeaderLength(cmd: RemotingCommand): number {
   let n = ROCKETMQ_FIXED_HEADER;
-  if (cmd.remark) n += Buffer.byteLength(cmd.remark);
+  if (cmd.remark) n += utf8Length(cmd.remark);
   n += extFieldsLength(cmd.extFields);
   return n;
 }
@@ -24,7 +25,7 @@ function extFieldsLength(ext: ExtFields | undefined): number {
   for (const k in ext) {
     const v = ext[k];
     if (v === undefined || v === null) continue;
-    n += 6 + Buffer.byteLength(k) + Buffer.byteLength(v);
+    n += 6 + utf8Length(k) + utf8Length(v);
   }
   return n;
 }
@@ -38,7 +39,7 @@ export function writeRocketmqHeader(cmd: RemotingCommand, buf: Buffer, offset: n
   p = buf.writeInt32BE(cmd.opaque, p);
   p = buf.writeInt32BE(cmd.flag, p);
   if (cmd.remark) {
-    const len = buf.write(cmd.remark, p + 4, 'utf8');
+    const len = writeUtf8(buf, cmd.remark, p + 4);
     buf.writeInt32BE(len, p);
     p += 4 + len;
   } else {
@@ -51,10 +52,10 @@ export function writeRocketmqHeader(cmd: RemotingCommand, buf: Buffer, offset: n
     for (const k in ext) {
       const v = ext[k];
       if (v === undefined || v === null) continue;
-      const kl = buf.write(k, p + 2, 'utf8');
+      const kl = writeUtf8(buf, k, p + 2);
       buf.writeInt16BE(kl, p);
       p += 2 + kl;
-      const vl = buf.write(v, p + 4, 'utf8');
+      const vl = writeUtf8(buf, v, p + 4);
       buf.writeInt32BE(vl, p);
       p += 4 + vl;
     }
@@ -79,7 +80,7 @@ export function decodeRocketmqHeader(buf: Buffer, start: number, end: number): H
   if (remarkLen < 0 || remarkLen > end - p - 4) {
     return { ok: false, reason: `bad remark length ${remarkLen}`, offset: p - 4 };
   }
-  const remark = remarkLen > 0 ? buf.toString('utf8', p, p + remarkLen) : undefined;
+  const remark = remarkLen > 0 ? readUtf8(buf, p, p + remarkLen) : undefined;
   p += remarkLen;
   const extLen = buf.readInt32BE(p);
   p += 4;
@@ -95,12 +96,12 @@ export function decodeRocketmqHeader(buf: Buffer, start: number, end: number): H
       const kl = buf.readInt16BE(p);
       p += 2;
       if (kl < 0 || kl > extEnd - p - 4) return { ok: false, reason: `bad extFields key length ${kl}`, offset: p - 2 };
-      const k = buf.toString('utf8', p, p + kl);
+      const k = readUtf8(buf, p, p + kl);
       p += kl;
       const vl = buf.readInt32BE(p);
       p += 4;
       if (vl < 0 || vl > extEnd - p) return { ok: false, reason: `bad extFields value length ${vl}`, offset: p - 4 };
-      extFields[k] = buf.toString('utf8', p, p + vl);
+      extFields[k] = readUtf8(buf, p, p + vl);
       p += vl;
     }
   }
