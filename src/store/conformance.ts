@@ -4,7 +4,7 @@ import { javaStringHashCode } from '../common/java-hash';
 import { decodeRecord, encodeBatchBody, encodeProperties, MessageSysFlag, recordMessageId } from './message-codec';
 import type { StoredRecord } from './message-codec';
 import { GetMessageStatus, PutMessageStatus } from './message-store';
-import type { DispatchRequest, MessageStore, PutMessageInput } from './message-store';
+import type { DispatchRequest, MessageStore, PutMessageInput, PutMessageResult } from './message-store';
 
 export interface StoreHandle {
   readonly store: MessageStore;
@@ -48,7 +48,7 @@ export function messageStoreConformance(name: string, factory: StoreFactory): vo
     });
 
     test('put assigns queue offsets and physical offsets; get returns the stored records', async () => {
-      const results = [];
+      const results: PutMessageResult[] = [];
       for (let i = 0; i < 5; i++) results.push(await store.putMessage(makeMessage('T', 1, `m${i}`, { TAGS: 'A', UNIQ_KEY: `U${i}` })));
       let phy = 0;
       results.forEach((r, i) => {

@@ -38,9 +38,9 @@ export class MemoryMessageStore implements MessageStore {
   constructor(config: MemoryMessageStoreConfig = {}) {
     this.maxMessageSize = config.maxMessageSize ?? 4 * 1024 * 1024;
     const records = this.records;
-    const self = this;
+    const maxPhy = (): number => this.nextPhy;
     this.log = {
-      get maxPhyOffset() { return self.nextPhy; },
+      get maxPhyOffset() { return maxPhy(); },
       read(phy: number, size: number) {
         const r = records.get(phy);
         return r && r.length === size ? r : null;

@@ -1,0 +1,63 @@
+// MessageStoreConfig (Java store/.../config/MessageStoreConfig.java) — the settings this store uses,
+// with the Java defaults. Sizes are configurable so tests can use tiny segments.
+import * as path from 'node:path';
+
+export const FlushDiskType = { ASYNC_FLUSH: 'ASYNC_FLUSH', SYNC_FLUSH: 'SYNC_FLUSH' } as const;
+export type FlushDiskType = (typeof FlushDiskType)[keyof typeof FlushDiskType];
+
+export interface MessageStoreConfig {
+  readonly storePathRootDir: string;
+  readonly storePathCommitLog: string;
+  readonly mappedFileSizeCommitLog: number;
+  /** Units (20 bytes each) per consume-queue file: 300 000 in Java (6 000 000-byte files). */
+  readonly consumeQueueUnitsPerFile: number;
+  readonly maxHashSlotNum: number;
+  readonly maxIndexNum: number;
+  readonly messageIndexEnable: boolean;
+  readonly flushDiskType: FlushDiskType;
+  readonly flushIntervalCommitLog: number;
+  readonly flushIntervalConsumeQueue: number;
+  readonly syncFlushTimeout: number;
+  readonly maxMessageSize: number;
+  readonly checkCRCOnRecover: boolean;
+  /** Bytes of recent commit-log data kept in memory for reads (our own knob; Java relies on mmap). */
+  readonly commitLogCacheBytes: number;
+  /** Write buffer granularity (our own knob). */
+  readonly commitLogSlabBytes: number;
+  readonly fileReservedTime: number;
+  readonly deleteWhen: string;
+  readonly diskMaxUsedSpaceRatio: number;
+  readonly diskSpaceCleanForciblyRatio: number;
+  readonly diskSpaceWarningLevelRatio: number;
+}
+
+export function defaultStoreConfig(root: string, overrides: Partial<MessageStoreConfig> = {}): MessageStoreConfig {
+  return {
+    storePathRootDir: root,
+    storePathCommitLog: overrides.storePathCommitLog ?? path.join(root, 'commitlog'),
+    mappedFileSizeCommitLog: 1024 * 1024 * 1024,
+    consumeQueueUnitsPerFile: 300000,
+    maxHashSlotNum: 5000000,
+    maxIndexNum: 5000000 * 4,
+    messageIndexEnable: true,
+    flushDiskType: FlushDiskType.ASYNC_FLUSH,
+    flushIntervalCommitLog: 500,
+    flushIntervalConsumeQueue: 1000,
+    syncFlushTimeout: 5000,
+    maxMessageSize: 4 * 1024 * 1024,
+    checkCRCOnRecover: true,
+    commitLogCacheBytes: 64 * 1024 * 1024,
+    commitLogSlabBytes: 4 * 1024 * 1024,
+    fileReservedTime: 72,
+    deleteWhen: '04',
+    diskMaxUsedSpaceRatio: 75,
+    diskSpaceCleanForciblyRatio: 85,
+    diskSpaceWarningLevelRatio: 90,
+    ...overrides,
+  };
+}
+
+/** UtilAll.offset2FileName: 20-digit zero-padded decimal. */
+export function offset2FileName(offset: number): string {
+  return String(offset).padStart(20, '0');
+}
