@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"sort"
 	"strings"
 	"time"
@@ -55,6 +56,15 @@ func runAdmin(a args) {
 				fail("create-topic on %s: %v", b, err)
 			}
 		}
+		// The Go admin's CreateTopic ignores the response code (a broker refusal reads as
+		// success), so unless --no-verify the topic must show up in the NameServer's route.
+		if a.str("no-verify", "") == "" {
+			mqs, verr := waitForRoute(adm, a.need("topic"), time.Duration(a.int("verify-ms", 5000))*time.Millisecond)
+			if verr != nil {
+				fail("create-topic: the call returned no error but the topic has no route: %v", verr)
+			}
+			result = map[string]interface{}{"verifiedWriteQueues": len(mqs)}
+		}
 	case "delete-topic":
 		opts := []admin.OptionDelete{admin.WithTopicDelete(a.need("topic"))}
 		if b := a.str("broker", ""); b != "" {
@@ -106,4 +116,23 @@ func runAdmin(a args) {
 		fail("admin: unknown OP %q", op)
 	}
 	finish(map[string]interface{}{"ok": true, "op": op, "result": result})
+}
+
+// waitForRoute polls the NameServer for the topic's publish queues (a route is
+// only cached once found, so a miss is asked again).
+func waitForRoute(adm admin.Admin, topic string, limit time.Duration) ([]*primitive.MessageQueue, error) {
+	deadline := time.Now().Add(limit)
+	for {
+		mqs, err := adm.FetchPublishMessageQueues(context.Background(), topic)
+		if err == nil && len(mqs) > 0 {
+			return mqs, nil
+		}
+		if time.Now().After(deadline) {
+			if err == nil {
+				err = errors.New("no writable queue")
+			}
+			return nil, err
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 }
