@@ -58,6 +58,7 @@ export class ScheduleMessageService {
   private readonly dataVersion: DataVersion;
   private versionChangeCounter = 0;
   private started = false;
+  private stopped = false;
   private readonly timers = new Map<number, NodeJS.Timeout>();
   private readonly running = new Map<number, Promise<void>>();
   private persistTimer: NodeJS.Timeout | undefined;
@@ -100,9 +101,10 @@ export class ScheduleMessageService {
 
   /** Loads delayOffset.json (or .bak), corrects offsets against the queues, starts the loops. */
   async start(): Promise<void> {
-    if (this.started) return;
+    if (this.started || this.stopped) return;
     const r = await loadConfigFile(this.configFilePath, (text) => this.decode(text));
     if (r === 'failed') this.logger.error({ file: this.configFilePath }, 'delayOffset.json and its .bak unreadable; starting from 0');
+    if (this.stopped) return;
     this.correctDelayOffset();
     this.started = true;
     const first = this.opts.firstDelayMs ?? FIRST_DELAY_TIME;
@@ -116,6 +118,7 @@ export class ScheduleMessageService {
 
   /** Stops the loops, waits for in-flight deliveries, persists. */
   async shutdown(): Promise<void> {
+    this.stopped = true;
     if (!this.started) return;
     this.started = false;
     for (const t of this.timers.values()) clearTimeout(t);
@@ -219,10 +222,9 @@ export class ScheduleMessageService {
       if (!this.started) return DELAY_FOR_A_WHILE;
       let offset = this.getOffset(level);
       const max = store.getMaxOffsetInQueue(SCHEDULE_TOPIC, qid);
-      if (offset >= max) {
-        if (offset > max) this.updateOffset(level, max);
-        return DELAY_FOR_A_WHILE;
-      }
+      // Past the end: wait (an offset beyond the queue is only corrected at start, against a
+      // recovered store, so that a store still loading never rewinds delivery progress).
+      if (offset >= max) return DELAY_FOR_A_WHILE;
       const min = store.getMinOffsetInQueue(SCHEDULE_TOPIC, qid);
       if (offset < min) {
         this.logger.error({ level, offset, min }, 'schedule CQ offset invalid');
