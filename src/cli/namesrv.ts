@@ -1,4 +1,37 @@
-// `rocketmq-ts namesrv`: not built yet (see the NameServer and Broker issues).
-export async function runNamesrv(_argv: string[]): Promise<void> {
-  throw new Error('rocketmq-ts namesrv is not implemented yet');
+// `rocketmq-ts namesrv [-c FILE] [-p]`: the Java `mqnamesrv` start script's behaviour. The
+// properties file uses the Java key names (listenPort, kvConfigPath, rocketmqHome, ...); the
+// NameServer listens on 9876 unless `listenPort` says otherwise and stops cleanly on SIGTERM/SIGINT.
+import { getLogger } from '../common/logger';
+import { loadNamesrvConfig, NamesrvController } from '../namesrv';
+import { parseStartArgs } from './args';
+
+export async function runNamesrv(argv: string[]): Promise<void> {
+  const args = parseStartArgs(argv);
+  const log = getLogger('namesrv');
+  const { config, badKeys } = loadNamesrvConfig(args.configFile);
+  if (args.configFile !== undefined) process.stdout.write(`load config properties file OK, ${args.configFile}\n`);
+  for (const key of badKeys) log.warn({ key, value: config.get(key) }, 'bad value in the config file, default kept');
+  if (args.printConfig) {
+    process.stdout.write(config.toPropertiesText());
+    return;
+  }
+  const controller = new NamesrvController(config, { logger: log });
+  await controller.start();
+  process.stdout.write(`The Name Server boot success. serializeType=JSON, address ${config.str('bindAddress')}:${controller.port}\n`);
+
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    controller.shutdown().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.error({ err: err instanceof Error ? err.message : String(err) }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
 }
