@@ -376,6 +376,10 @@ export class CommitLog {
 
   /** Record bytes at [phy, phy+size): a slab slice when cached, else read from the segment file. */
   read(phy: number, size: number): Buffer | null {
+    return this.readCached(phy, size) ?? this.readFile(phy, size);
+  }
+
+  private readCached(phy: number, size: number): Buffer | null {
     if (size <= 0 || phy < this.minPhyOffset || phy + size > this.appendPhy) return null;
     const slabs = this.slabs;
     if (slabs.length > 0 && phy >= slabs[0]!.phyStart) {
@@ -390,6 +394,11 @@ export class CommitLog {
       const at = phy - s.phyStart;
       if (at + size <= s.used) return s.buf.subarray(at, at + size);
     }
+    return null;
+  }
+
+  private readFile(phy: number, size: number): Buffer | null {
+    if (size <= 0 || phy < this.minPhyOffset || phy + size > this.appendPhy) return null;
     const idx = this.segmentIndexOf(phy);
     if (idx < 0) return null;
     const seg = this.segments[idx]!;
@@ -406,6 +415,24 @@ export class CommitLog {
       return null;
     }
     return out;
+  }
+
+  /**
+   * A whole record for the read path: slab slices are trusted (written by us in this process);
+   * bytes read from a file are validated (magic, size, CRC, physical offset) so a corrupted
+   * segment is never served.
+   */
+  readRecord(phy: number, size: number): Buffer | null {
+    const cached = this.readCached(phy, size);
+    if (cached) return cached;
+    const b = this.read(phy, size);
+    if (!b) return null;
+    const d = decodeRecord(b, 0, { checkCRC: true });
+    if (d.kind !== 'MESSAGE' || d.size !== size || d.record.physicalOffset !== phy) {
+      this.log.error({ phy, size, problem: d.kind === 'ERROR' ? d.detail : d.kind }, 'commit log: invalid record on read, not served');
+      return null;
+    }
+    return b;
   }
 
   /** Deletes whole segments that end at or before `phy` (retention); returns how many. */

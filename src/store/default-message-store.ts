@@ -79,7 +79,7 @@ export class DefaultMessageStore implements MessageStore {
     const cl = this.commitLog;
     this.logAccess = {
       get maxPhyOffset() { return cl.maxPhyOffset; },
-      read: (phy, size) => cl.read(phy, size),
+      read: (phy, size) => cl.readRecord(phy, size),
     };
   }
 
