@@ -99,13 +99,17 @@ final class Consume {
             ready.put("queues", queues(c, topic));
             Out.line(ready);
             long deadline = t0 + timeout;
+            int lastQueues = queues(c, topic);
             synchronized (done) {
                 while (received.get() < count && System.currentTimeMillis() < deadline) {
                     done.wait(Math.max(1, Math.min(200, deadline - System.currentTimeMillis())));
+                    lastQueues = queueEvent(c, topic, lastQueues);
                 }
             }
-            if (linger > 0) {
-                Thread.sleep(linger);
+            long lingerEnd = System.currentTimeMillis() + linger;
+            while (System.currentTimeMillis() < lingerEnd) {
+                Thread.sleep(Math.min(200, Math.max(1, lingerEnd - System.currentTimeMillis())));
+                lastQueues = queueEvent(c, topic, lastQueues);
             }
             r.put("ok", received.get() >= count);
             r.put("received", received.get());
@@ -127,6 +131,18 @@ final class Consume {
                 done.notifyAll();
             }
         }
+    }
+
+    /** Prints {"event":"queues","queues":n} when the rebalance changed this consumer's share. */
+    static int queueEvent(DefaultMQPushConsumer c, String topic, int last) {
+        int now = queues(c, topic);
+        if (now != last) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("event", "queues");
+            e.put("queues", now);
+            Out.line(e);
+        }
+        return now;
     }
 
     static int queues(DefaultMQPushConsumer c, String topic) {

@@ -70,7 +70,7 @@ final class Produce {
         String runId = Driver.runId(a);
         DefaultMQProducer p = new DefaultMQProducer(a.str("group", "compat_producer_" + UUID.randomUUID().toString().substring(0, 8)));
         Driver.configure(p, a);
-        p.setSendMsgTimeout(a.integer("send-timeout-ms", 3000));
+        p.setSendMsgTimeout(a.integer("send-timeout-ms", 8000));
         p.setRetryTimesWhenSendFailed(1);
         p.setRetryTimesWhenSendAsyncFailed(1);
         p.setMaxMessageSize(a.integer("max-message-size", 4 * 1024 * 1024));

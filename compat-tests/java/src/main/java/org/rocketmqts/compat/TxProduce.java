@@ -48,7 +48,7 @@ final class TxProduce {
         String runId = Driver.runId(a);
         TransactionMQProducer p = new TransactionMQProducer(a.str("group", "compat_tx_" + UUID.randomUUID().toString().substring(0, 8)));
         Driver.configure(p, a);
-        p.setSendMsgTimeout(a.integer("send-timeout-ms", 3000));
+        p.setSendMsgTimeout(a.integer("send-timeout-ms", 8000));
         p.setTransactionListener(new TransactionListener() {
             @Override
             public LocalTransactionState executeLocalTransaction(Message msg, Object arg) {

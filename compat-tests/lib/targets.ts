@@ -1,0 +1,310 @@
+// Targets the scenarios run against: the official Java NameServer + Broker (reference), our nodes
+// (bin/rocketmq-ts.js) started with the same generated config files, or the apache/rocketmq images.
+import * as fs from 'fs';
+import * as path from 'path';
+import { CACHE_DIR, REPO_ROOT } from './paths';
+import { freePort, freePortBlock, isListening } from './ports';
+import { waitForBrokerRegistered } from './probe';
+import { Proc, startProc } from './proc';
+import { buildServerClasspath, JavaServerVersion } from './setup';
+
+export const CLUSTER = 'DefaultCluster';
+export const BROKER_NAME = 'broker-a';
+
+export interface Target {
+  /** java-5.3.3 | java-4.9.7 | ours | testcontainers */
+  label: string;
+  namesrvAddr: string;
+  brokerAddr: string;
+  clusterName: string;
+  brokerName: string;
+  /** Where configs, store and logs of this target live. */
+  dir: string;
+  stop(): Promise<void>;
+}
+
+export type TargetKind = 'java' | 'ours' | 'testcontainers';
+
+export function selectedTargetKind(): TargetKind {
+  const t = (process.env.COMPAT_TARGET ?? 'ours').toLowerCase();
+  if (t === 'java' || t === 'ours' || t === 'testcontainers') return t;
+  throw new Error(`COMPAT_TARGET must be java | ours | testcontainers, not '${t}'`);
+}
+
+/** COMPAT_JAVA_VERSION=5.3.3 | 4.9 | both (default 5.3.3): which reference versions a java run covers. */
+export function selectedJavaVersions(): JavaServerVersion[] {
+  const v = (process.env.COMPAT_JAVA_VERSION ?? '5.3.3').toLowerCase();
+  if (v === 'both' || v === 'all') return ['5.3.3', '4.9.7'];
+  if (v.startsWith('4.9')) return ['4.9.7'];
+  if (v.startsWith('5')) return ['5.3.3'];
+  throw new Error(`COMPAT_JAVA_VERSION must be 5.3.3 | 4.9 | both, not '${v}'`);
+}
+
+/** Labels of the targets this run covers, in order. */
+export function selectedTargetLabels(): string[] {
+  const kind = selectedTargetKind();
+  if (kind === 'java') return selectedJavaVersions().map((v) => `java-${v}`);
+  return [kind];
+}
+
+export interface Ports {
+  namesrv: number;
+  broker: number;
+}
+
+/**
+ * broker.conf with Java key names, shared by every target. Short delay levels (level 2 = 3 s, the rest 1 s)
+ * keep retry and DLQ scenarios quick; transaction checks start after 3 s.
+ */
+export function brokerConf(dir: string, ports: Ports): string {
+  const store = path.join(dir, 'store');
+  return [
+    `brokerClusterName=${CLUSTER}`,
+    `brokerName=${BROKER_NAME}`,
+    'brokerId=0',
+    'brokerRole=ASYNC_MASTER',
+    'flushDiskType=ASYNC_FLUSH',
+    `listenPort=${ports.broker}`,
+    'brokerIP1=127.0.0.1',
+    `namesrvAddr=127.0.0.1:${ports.namesrv}`,
+    `storePathRootDir=${store}`,
+    `storePathCommitLog=${path.join(store, 'commitlog')}`,
+    'autoCreateTopicEnable=true',
+    'autoCreateSubscriptionGroup=true',
+    'enablePropertyFilter=true',
+    'mappedFileSizeCommitLog=67108864',
+    'transactionCheckInterval=3000',
+    'transactionTimeOut=3000',
+    'waitTimeMillsInSendQueue=5000',
+    'messageDelayLevel=1s 3s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s',
+    '',
+  ].join('\n');
+}
+
+export function namesrvConf(dir: string, ports: Ports): string {
+  return [
+    `listenPort=${ports.namesrv}`,
+    `kvConfigPath=${path.join(dir, 'namesrv', 'kvConfig.json')}`,
+    `configStorePath=${path.join(dir, 'namesrv', 'namesrv.properties')}`,
+    '',
+  ].join('\n');
+}
+
+async function allocate(label: string): Promise<{ dir: string; ports: Ports; namesrvFile: string; brokerFile: string }> {
+  const base = path.join(CACHE_DIR, 'servers');
+  fs.mkdirSync(base, { recursive: true });
+  const dir = fs.mkdtempSync(path.join(base, `${label}-`));
+  const ports = { namesrv: await freePort(), broker: await freePortBlock(-2, 1) };
+  const namesrvFile = path.join(dir, 'namesrv.properties');
+  const brokerFile = path.join(dir, 'broker.conf');
+  fs.writeFileSync(namesrvFile, namesrvConf(dir, ports));
+  fs.writeFileSync(brokerFile, brokerConf(dir, ports));
+  return { dir, ports, namesrvFile, brokerFile };
+}
+
+/** JDK 17 flags the 4.9/5.x servers need (reflection into NIO buffers, Netty). */
+export const JDK17_FLAGS = [
+  '--add-opens=java.base/java.lang=ALL-UNNAMED',
+  '--add-opens=java.base/java.lang.reflect=ALL-UNNAMED',
+  '--add-opens=java.base/java.io=ALL-UNNAMED',
+  '--add-opens=java.base/java.nio=ALL-UNNAMED',
+  '--add-opens=java.base/java.util=ALL-UNNAMED',
+  '--add-opens=java.base/java.util.concurrent=ALL-UNNAMED',
+  '--add-opens=java.base/sun.nio.ch=ALL-UNNAMED',
+  '--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED',
+  '--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED',
+  '--add-exports=java.base/sun.nio.ch=ALL-UNNAMED',
+  '--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED',
+  '--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED',
+];
+
+function logbackXml(file: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<configuration>
+  <appender name="FILE" class="ch.qos.logback.core.FileAppender">
+    <file>${file}</file>
+    <encoder><pattern>%d{HH:mm:ss.SSS} %-5p [%t] %c{0} - %m%n</pattern></encoder>
+  </appender>
+  <root level="INFO"><appender-ref ref="FILE"/></root>
+</configuration>
+`;
+}
+
+/** ROCKETMQ_HOME for the Java processes: 4.9 reads conf/logback_*.xml from it; 5.x ships its own. */
+export function rocketmqHome(dir: string): string {
+  const home = path.join(dir, 'home');
+  fs.mkdirSync(path.join(home, 'conf'), { recursive: true });
+  for (const n of ['namesrv', 'broker', 'tools']) {
+    fs.writeFileSync(path.join(home, 'conf', `logback_${n}.xml`), logbackXml(path.join(dir, 'logs', `${n}.log`)));
+  }
+  return home;
+}
+
+function describeFailure(p: Proc): string | undefined {
+  const c = p.exitCode();
+  return c === undefined ? undefined : `${p.name} exited with code ${c}; stderr tail:\n${p.stderrTail().slice(-1500)}\nlast stdout: ${p.lines.slice(-5).join('\n')}`;
+}
+
+async function untilListening(p: Proc, port: number, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const why = describeFailure(p);
+    if (why) throw new Error(why);
+    if (await isListening(port)) return;
+    if (Date.now() > end) throw new Error(`${p.name}: port ${port} not listening after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+export interface ReferenceServers {
+  namesrvAddr: string;
+  brokerAddr: string;
+  clusterName: string;
+  brokerName: string;
+  dir: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the official Java NameServer + Broker (from the Maven jars) on free loopback ports with a
+ * temporary store; resolves once the broker is registered at the NameServer. Exported for tools
+ * (e.g. a golden-frame capture proxy) as well as for the java target.
+ */
+export async function startJavaReference(version: JavaServerVersion = '5.3.3', opts: { heap?: string } = {}): Promise<ReferenceServers> {
+  const { classpath } = await buildServerClasspath(version);
+  const { dir, ports, namesrvFile, brokerFile } = await allocate(`java-${version}`);
+  const home = rocketmqHome(dir);
+  fs.mkdirSync(path.join(dir, 'logs'), { recursive: true });
+  const jvm = (heap: string): string[] => [
+    `-Xmx${heap}`,
+    `-Xms${heap === '1g' ? '256m' : heap}`,
+    ...JDK17_FLAGS,
+    `-Duser.home=${home}`,
+    `-Drocketmq.home.dir=${home}`,
+    '-Drocketmq.namesrv.addr=',
+    '-cp',
+    classpath,
+  ];
+  const env = { ...process.env, ROCKETMQ_HOME: home, NAMESRV_ADDR: '' };
+  const procs: Proc[] = [];
+  const stop = async (): Promise<void> => {
+    await Promise.all(procs.map((p) => p.stop(5000)));
+  };
+  try {
+    const ns = startProc(`namesrv-${version}`, 'java', [...jvm('256m'), 'org.apache.rocketmq.namesrv.NamesrvStartup', '-c', namesrvFile], {
+      cwd: dir,
+      env,
+      logFile: path.join(dir, 'logs', 'namesrv.out'),
+    });
+    procs.push(ns);
+    const broker = startProc(
+      `broker-${version}`,
+      'java',
+      [...jvm(opts.heap ?? '1g'), 'org.apache.rocketmq.broker.BrokerStartup', '-c', brokerFile, '-n', `127.0.0.1:${ports.namesrv}`],
+      { cwd: dir, env, logFile: path.join(dir, 'logs', 'broker.out') },
+    );
+    procs.push(broker);
+    await ns.waitForLine((l) => l.includes('boot success'), 90_000);
+    await broker.waitForLine((l) => l.includes('boot success'), 120_000);
+    const brokerAddr = `127.0.0.1:${ports.broker}`;
+    await waitForBrokerRegistered(ports.namesrv, brokerAddr, 60_000, () => describeFailure(ns) ?? describeFailure(broker));
+    return { namesrvAddr: `127.0.0.1:${ports.namesrv}`, brokerAddr, clusterName: CLUSTER, brokerName: BROKER_NAME, dir, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+/** Our NameServer + Broker from bin/rocketmq-ts.js with the same config files; fails fast when they do not come up. */
+export async function startOurs(): Promise<ReferenceServers> {
+  const { dir, ports, namesrvFile, brokerFile } = await allocate('ours');
+  fs.mkdirSync(path.join(dir, 'logs'), { recursive: true });
+  const bin = path.join(REPO_ROOT, 'bin', 'rocketmq-ts.js');
+  const procs: Proc[] = [];
+  const stop = async (): Promise<void> => {
+    await Promise.all(procs.map((p) => p.stop(3000)));
+  };
+  try {
+    const ns = startProc('ours-namesrv', process.execPath, [bin, 'namesrv', '-c', namesrvFile], {
+      cwd: dir,
+      logFile: path.join(dir, 'logs', 'namesrv.out'),
+    });
+    procs.push(ns);
+    await untilListening(ns, ports.namesrv, 15_000);
+    const broker = startProc('ours-broker', process.execPath, [bin, 'broker', '-c', brokerFile, '-n', `127.0.0.1:${ports.namesrv}`], {
+      cwd: dir,
+      logFile: path.join(dir, 'logs', 'broker.out'),
+    });
+    procs.push(broker);
+    await untilListening(broker, ports.broker, 15_000);
+    const brokerAddr = `127.0.0.1:${ports.broker}`;
+    await waitForBrokerRegistered(ports.namesrv, brokerAddr, 15_000, () => describeFailure(ns) ?? describeFailure(broker));
+    return { namesrvAddr: `127.0.0.1:${ports.namesrv}`, brokerAddr, clusterName: CLUSTER, brokerName: BROKER_NAME, dir, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+export class TargetSkipped extends Error {}
+
+/** Whether a Docker engine answers; the reason when not. */
+export async function dockerAvailability(): Promise<string | undefined> {
+  try {
+    const tc = await import('testcontainers');
+    const client = await Promise.race([
+      tc.getContainerRuntimeClient(),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer within 10 s')), 10_000)),
+    ]);
+    return client ? undefined : 'no container runtime';
+  } catch (e) {
+    return `no Docker engine answers (${(e as Error).message.split('\n')[0]})`;
+  }
+}
+
+/** The apache/rocketmq image: namesrv and broker on host-mapped ports equal to the container ports. */
+export async function startContainers(version = process.env.COMPAT_IMAGE_VERSION ?? '5.3.3'): Promise<ReferenceServers> {
+  const why = await dockerAvailability();
+  if (why) throw new TargetSkipped(`testcontainers target skipped: ${why}`);
+  const tc = await import('testcontainers');
+  const { dir, ports, brokerFile } = await allocate('testcontainers');
+  const image = `apache/rocketmq:${version}`;
+  const conf = fs.readFileSync(brokerFile, 'utf8').replace(/^storePath.*$/gm, '').replace(/^namesrvAddr=.*$/m, `namesrvAddr=host.testcontainers.internal:${ports.namesrv}`);
+  const ns = await new tc.GenericContainer(image)
+    .withCommand(['sh', 'mqnamesrv'])
+    .withExposedPorts({ container: 9876, host: ports.namesrv })
+    .start();
+  await tc.TestContainers.exposeHostPorts(ports.namesrv);
+  const broker = await new tc.GenericContainer(image)
+    .withCopyContentToContainer([{ content: conf, target: '/home/rocketmq/broker.conf' }])
+    .withCommand(['sh', 'mqbroker', '-c', '/home/rocketmq/broker.conf'])
+    .withExposedPorts(
+      { container: ports.broker, host: ports.broker },
+      { container: ports.broker - 2, host: ports.broker - 2 },
+      { container: ports.broker + 1, host: ports.broker + 1 },
+    )
+    .start();
+  const brokerAddr = `127.0.0.1:${ports.broker}`;
+  await waitForBrokerRegistered(ports.namesrv, brokerAddr, 60_000, () => undefined);
+  return {
+    namesrvAddr: `127.0.0.1:${ports.namesrv}`,
+    brokerAddr,
+    clusterName: CLUSTER,
+    brokerName: BROKER_NAME,
+    dir,
+    stop: async () => {
+      await broker.stop();
+      await ns.stop();
+    },
+  };
+}
+
+export async function startTarget(label: string): Promise<Target> {
+  let s: ReferenceServers;
+  if (label === 'ours') s = await startOurs();
+  else if (label === 'testcontainers') s = await startContainers();
+  else if (label.startsWith('java-')) s = await startJavaReference(label.slice('java-'.length) as JavaServerVersion);
+  else throw new Error(`unknown target ${label}`);
+  return { label, ...s };
+}
+
