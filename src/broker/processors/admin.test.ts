@@ -1,0 +1,181 @@
+import { createTestBroker, fakeConnection, testMessage, type TestBroker } from '../../../test/broker/features-context';
+import { RequestCode } from '../../protocol/request-code';
+import { ResponseCode } from '../../protocol/response-code';
+import { buildSubscriptionData } from '../../protocol/body/heartbeat';
+import { newClientChannelInfo } from '../client/client-channel-info';
+import { registerSchedule } from '../schedule';
+import { registerAdmin } from './admin';
+
+const createTopicHeader = (topic: string, extra: Record<string, string> = {}) => ({
+  topic, defaultTopic: 'TBW102', readQueueNums: '2', writeQueueNums: '2', perm: '6', topicFilterType: 'SINGLE_TAG', topicSysFlag: '0', order: 'false', ...extra,
+});
+
+describe('AdminBrokerProcessor', () => {
+  let tb: TestBroker;
+  beforeEach(async () => {
+    tb = await createTestBroker();
+    registerSchedule(tb.ctx);
+    registerAdmin(tb.ctx);
+  });
+  afterEach(() => tb.close());
+
+  test('UPDATE_AND_CREATE_TOPIC creates, registers once, is idempotent; bad and system names rejected', async () => {
+    let r = await tb.call(RequestCode.UPDATE_AND_CREATE_TOPIC, createTopicHeader('NewTopic', { attributes: '+message.type=NORMAL' }));
+    expect(r?.code).toBe(ResponseCode.SUCCESS);
+    expect(tb.ctx.topicConfigManager.selectTopicConfig('NewTopic')).toMatchObject({ readQueueNums: 2, writeQueueNums: 2, perm: 6, order: false, attributes: { 'message.type': 'NORMAL' } });
+    expect(tb.registerCalls).toBe(1);
+    r = await tb.call(RequestCode.UPDATE_AND_CREATE_TOPIC, createTopicHeader('NewTopic', { attributes: '+message.type=NORMAL' }));
+    expect(r?.code).toBe(ResponseCode.SUCCESS);
+    expect(tb.registerCalls).toBe(1);
+    r = await tb.call(RequestCode.UPDATE_AND_CREATE_TOPIC, createTopicHeader('bad topic'));
+    expect(r?.code).toBe(ResponseCode.INVALID_PARAMETER);
+    expect(r?.remark).toBe('The specified topic contains illegal characters, allowing only ^[%|a-zA-Z0-9_-]+$');
+    r = await tb.call(RequestCode.UPDATE_AND_CREATE_TOPIC, createTopicHeader('SCHEDULE_TOPIC_XXXX'));
+    expect(r?.code).toBe(ResponseCode.INVALID_PARAMETER);
+    expect(r?.remark).toBe('The topic[SCHEDULE_TOPIC_XXXX] is conflict with system topic.');
+    r = await tb.call(RequestCode.UPDATE_AND_CREATE_TOPIC, { topic: 'X' });
+    expect(r?.code).toBe(ResponseCode.SYSTEM_ERROR);
+  });
+
+  test('GET_TOPIC_STATS_INFO writes MessageQueue keys like fastjson; unknown topic is TOPIC_NOT_EXIST', async () => {
+    await tb.call(RequestCode.UPDATE_AND_CREATE_TOPIC, createTopicHeader('StatsTopic'));
+    const put = await tb.ctx.putMessage(testMessage('StatsTopic', 1, {}));
+    const ts = put.appendResult?.storeTimestamp;
+    const r = await tb.call(RequestCode.GET_TOPIC_STATS_INFO, { topic: 'StatsTopic' });
+    expect(r?.code).toBe(ResponseCode.SUCCESS);
+    expect(r?.body?.toString()).toBe(
+      '{"offsetTable":{{"brokerName":"broker-a","queueId":0,"topic":"StatsTopic"}:{"lastUpdateTimestamp":0,"maxOffset":0,"minOffset":0},'
+      + `{"brokerName":"broker-a","queueId":1,"topic":"StatsTopic"}:{"lastUpdateTimestamp":${ts},"maxOffset":1,"minOffset":0}},"topicPutTps":0.0}`);
+    const none = await tb.call(RequestCode.GET_TOPIC_STATS_INFO, { topic: 'Nope' });
+    expect(none?.code).toBe(ResponseCode.TOPIC_NOT_EXIST);
+    expect(none?.remark).toBe('topic[Nope] not exist');
+  });
+
+  test('GET_CONSUME_STATS from committed offsets; subscription filter', async () => {
+    await tb.call(RequestCode.UPDATE_AND_CREATE_TOPIC, createTopicHeader('CT', { readQueueNums: '1', writeQueueNums: '1' }));
+    for (let i = 0; i < 3; i++) await tb.ctx.putMessage(testMessage('CT', 0, {}));
+    tb.ctx.consumerOffsetManager.commitOffset('CG', 'CT', 0, 2);
+    tb.ctx.consumerOffsetManager.commitOffset('CG', 'Other', 0, 1);
+    const t1 = await tb.store.getMessageStoreTimeStamp('CT', 0, 1);
+    let r = await tb.call(RequestCode.GET_CONSUME_STATS, { consumerGroup: 'CG', topic: 'CT' });
+    expect(r?.body?.toString()).toBe(`{"consumeTps":0.0,"offsetTable":{{"brokerName":"broker-a","queueId":0,"topic":"CT"}:{"brokerOffset":3,"consumerOffset":2,"lastTimestamp":${t1},"pullOffset":2}}}`);
+    // Without a topic: every topic with offsets (Other has no topic config: skipped).
+    r = await tb.call(RequestCode.GET_CONSUME_STATS, { consumerGroup: 'CG' });
+    expect(r?.body?.toString()).toContain('"topic":"CT"');
+    // A live group that does not subscribe CT: filtered out.
+    const conn = fakeConnection('10.0.0.5:1234');
+    tb.ctx.consumerManager.registerConsumer('CG', newClientChannelInfo(conn, 'cid-1', 'JAVA', 479), 'CONSUME_PASSIVELY', 'CLUSTERING', 'CONSUME_FROM_LAST_OFFSET',
+      [buildSubscriptionData('Elsewhere', '*')], false);
+    r = await tb.call(RequestCode.GET_CONSUME_STATS, { consumerGroup: 'CG', topic: 'CT' });
+    expect(r?.body?.toString()).toBe('{"consumeTps":0.0,"offsetTable":{}}');
+    r = await tb.call(RequestCode.GET_CONSUME_STATS, { consumerGroup: 'CG', topicList: 'CT' });
+    expect(r?.body?.toString()).toContain('"brokerOffset":3');
+  });
+
+  test('consumer and producer connection lists', async () => {
+    let r = await tb.call(RequestCode.GET_CONSUMER_CONNECTION_LIST, { consumerGroup: 'CG' });
+    expect(r?.code).toBe(ResponseCode.CONSUMER_NOT_ONLINE);
+    expect(r?.remark).toBe('the consumer group[CG] not online');
+    const conn = fakeConnection('::ffff:10.0.0.5:1234');
+    const sd = { ...buildSubscriptionData('TopicTest', '*'), subVersion: 1700000000000 };
+    tb.ctx.consumerManager.registerConsumer('CG', newClientChannelInfo(conn, '10.0.0.5@1', 'JAVA', 479), 'CONSUME_PASSIVELY', 'CLUSTERING', 'CONSUME_FROM_LAST_OFFSET', [sd], false);
+    r = await tb.call(RequestCode.GET_CONSUMER_CONNECTION_LIST, { consumerGroup: 'CG' });
+    expect(r?.body?.toString()).toBe('{"connectionSet":[{"clientAddr":"10.0.0.5:1234","clientId":"10.0.0.5@1","language":"JAVA","version":479}],'
+      + '"consumeFromWhere":"CONSUME_FROM_LAST_OFFSET","consumeType":"CONSUME_PASSIVELY","messageModel":"CLUSTERING",'
+      + '"subscriptionTable":{"TopicTest":{"classFilterMode":false,"codeSet":[],"expressionType":"TAG","subString":"*","subVersion":1700000000000,"tagsSet":[],"topic":"TopicTest"}}}');
+    r = await tb.call(RequestCode.GET_PRODUCER_CONNECTION_LIST, { producerGroup: 'PG' });
+    expect(r?.code).toBe(ResponseCode.SYSTEM_ERROR);
+    expect(r?.remark).toBe('the producer group[PG] not exist');
+    tb.ctx.producerManager.registerProducer('PG', newClientChannelInfo(fakeConnection('10.0.0.6:99'), 'p1', 'GO', 317));
+    r = await tb.call(RequestCode.GET_PRODUCER_CONNECTION_LIST, { producerGroup: 'PG' });
+    expect(r?.body?.toString()).toBe('{"connectionSet":[{"clientAddr":"10.0.0.6:99","clientId":"p1","language":"GO","version":317}]}');
+    r = await tb.call(RequestCode.QUERY_TOPIC_CONSUME_BY_WHO, { topic: 'TopicTest' });
+    expect(r?.body?.toString()).toBe('{"groupList":["CG"]}');
+  });
+
+  test('subscription groups: create (validated), list, get, delete', async () => {
+    const cfg = { groupName: 'G1', retryMaxTimes: 3, consumeBroadcastEnable: false, unknownField: 1 };
+    let r = await tb.call(RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP, {}, Buffer.from(JSON.stringify(cfg)));
+    expect(r?.code).toBe(ResponseCode.SUCCESS);
+    expect(tb.ctx.subscriptionGroupManager.getSubscriptionGroupConfig('G1')).toMatchObject({ retryMaxTimes: 3, consumeBroadcastEnable: false, retryQueueNums: 1 });
+    r = await tb.call(RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP, {}, Buffer.from('{"groupName":"bad group"}'));
+    expect(r?.code).toBe(ResponseCode.INVALID_PARAMETER);
+    r = await tb.call(RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG, {});
+    const text = r?.body?.toString() ?? '';
+    expect(text).toContain('"G1":{"attributes":{},"brokerId":0,"consumeBroadcastEnable":false,"consumeEnable":true,"consumeFromMinEnable":true,'
+      + '"consumeMessageOrderly":false,"consumeTimeoutMinute":15,"groupName":"G1","groupRetryPolicy":{"type":"CUSTOMIZED"},"groupSysFlag":0,'
+      + '"notifyConsumerIdsChangedEnable":true,"retryMaxTimes":3,"retryQueueNums":1,"whichBrokerWhenConsumeSlowly":1}');
+    expect(JSON.parse(text)).toHaveProperty('dataVersion.counter');
+    r = await tb.call(RequestCode.GET_SUBSCRIPTIONGROUP_CONFIG, { group: 'G1' });
+    expect(JSON.parse(r?.body?.toString() ?? '')).toMatchObject({ groupName: 'G1', retryMaxTimes: 3 });
+    tb.ctx.consumerOffsetManager.commitOffset('G1', 'T', 0, 5);
+    r = await tb.call(RequestCode.DELETE_SUBSCRIPTIONGROUP, { groupName: 'G1', cleanOffset: 'true' });
+    expect(r?.code).toBe(ResponseCode.SUCCESS);
+    expect(tb.ctx.subscriptionGroupManager.getSubscriptionGroupConfig('G1')).toBeUndefined();
+    expect(tb.ctx.consumerOffsetManager.queryOffset('G1', 'T', 0)).toBe(-1);
+    r = await tb.call(RequestCode.GET_SUBSCRIPTIONGROUP_CONFIG, { group: 'G1' });
+    expect(r?.code).toBe(ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST);
+  });
+
+  test('GET_ALL_TOPIC_CONFIG and DELETE_TOPIC_IN_BROKER', async () => {
+    await tb.call(RequestCode.UPDATE_AND_CREATE_TOPIC, createTopicHeader('Gone'));
+    await tb.ctx.putMessage(testMessage('Gone', 0, {}));
+    tb.ctx.consumerOffsetManager.commitOffset('G', 'Gone', 0, 1);
+    let r = await tb.call(RequestCode.GET_ALL_TOPIC_CONFIG, {});
+    const all = JSON.parse(r?.body?.toString() ?? '') as { topicConfigTable: Record<string, unknown> };
+    expect(all.topicConfigTable.Gone).toEqual({ attributes: {}, order: false, perm: 6, readQueueNums: 2, topicFilterType: 'SINGLE_TAG', topicName: 'Gone', topicSysFlag: 0, writeQueueNums: 2 });
+    expect(Number(r?.extFields?.totalTopicNum)).toBe(Object.keys(all.topicConfigTable).length);
+    r = await tb.call(RequestCode.DELETE_TOPIC_IN_BROKER, { topic: 'Gone' });
+    expect(r?.code).toBe(ResponseCode.SUCCESS);
+    expect(tb.ctx.topicConfigManager.selectTopicConfig('Gone')).toBeUndefined();
+    expect(tb.ctx.consumerOffsetManager.queryOffset('G', 'Gone', 0)).toBe(-1);
+    expect(tb.store.getMaxOffsetInQueue('Gone', 0)).toBe(0);
+    r = await tb.call(RequestCode.DELETE_TOPIC_IN_BROKER, { topic: 'RMQ_SYS_TRANS_HALF_TOPIC' });
+    expect(r?.code).toBe(ResponseCode.INVALID_PARAMETER);
+  });
+
+  test('runtime info has the clusterList keys; broker config get/update', async () => {
+    let r = await tb.call(RequestCode.GET_BROKER_RUNTIME_INFO, {});
+    const table = (JSON.parse(r?.body?.toString() ?? '') as { table: Record<string, string> }).table;
+    for (const k of ['brokerVersionDesc', 'msgPutTotalTodayNow', 'msgGetTotalTodayNow', 'msgPutTotalYesterdayMorning', 'msgPutTotalTodayMorning',
+      'msgGetTotalYesterdayMorning', 'msgGetTotalTodayMorning', 'putTps', 'getTransferredTps', 'commitLogDiskRatio', 'earliestMessageTimeStamp',
+      'pageCacheLockTimeMills', 'sendThreadPoolQueueSize', 'pullThreadPoolQueueSize', 'sendThreadPoolQueueHeadWaitTimeMills',
+      'pullThreadPoolQueueHeadWaitTimeMills', 'brokerActive', 'timerReadBehind', 'timerOffsetBehind', 'timerCongestNum', 'timerEnqueueTps', 'timerDequeueTps']) {
+      expect(table[k]).toBeDefined();
+    }
+    expect(table.brokerVersionDesc).toBe('V5_3_3');
+    r = await tb.call(RequestCode.GET_BROKER_CONFIG, {});
+    expect(r?.body?.toString()).toContain('brokerName=broker-a\n');
+    expect(JSON.parse(r?.extFields?.version ?? '')).toHaveProperty('counter', 0);
+    r = await tb.call(RequestCode.UPDATE_BROKER_CONFIG, {}, Buffer.from('brokerPermission=4\nmaxMessageSize=1024\n'));
+    expect(r?.code).toBe(ResponseCode.SUCCESS);
+    expect(tb.config.brokerPermission).toBe(4);
+    expect(tb.config.maxMessageSize).toBe(1024);
+    expect(tb.registerCalls).toBe(1);
+    r = await tb.call(RequestCode.UPDATE_BROKER_CONFIG, {}, Buffer.from('brokerConfigPath=/etc/x\n'));
+    expect(r?.code).toBe(ResponseCode.NO_PERMISSION);
+    r = await tb.call(RequestCode.GET_ALL_DELAY_OFFSET, {});
+    expect(r?.body?.toString()).toMatch(/^\{"dataVersion":\{"counter":0,"stateVersion":0,"timestamp":\d+\},"offsetTable":\{\}\}$/);
+    tb.ctx.consumerOffsetManager.commitOffset('G', 'T', 1, 7);
+    r = await tb.call(RequestCode.GET_ALL_CONSUMER_OFFSET, {});
+    expect(r?.body?.toString()).toBe('{"offsetTable":{"T@G":{1:7}}}');
+  });
+
+  test('GET_CONSUMER_RUNNING_INFO relays to the consumer and returns its answer', async () => {
+    const sent: import('../../remoting/command').RemotingCommand[] = [];
+    const conn = fakeConnection('10.0.0.5:1234', sent);
+    (conn as unknown as { invoke: (c: unknown) => Promise<unknown> }).invoke = async (c) => {
+      sent.push(c as never);
+      return { code: 0, body: Buffer.from('{"x":1}'), remark: undefined, extFields: undefined };
+    };
+    tb.ctx.consumerManager.registerConsumer('CG', newClientChannelInfo(conn, 'cid-1', 'JAVA', 479), 'CONSUME_PASSIVELY', 'CLUSTERING', 'CONSUME_FROM_LAST_OFFSET', [], false);
+    let r = await tb.call(RequestCode.GET_CONSUMER_RUNNING_INFO, { consumerGroup: 'CG', clientId: 'cid-1', jstackEnable: 'false' });
+    expect(r?.code).toBe(ResponseCode.SUCCESS);
+    expect(r?.body?.toString()).toBe('{"x":1}');
+    expect(sent[0]?.code).toBe(RequestCode.GET_CONSUMER_RUNNING_INFO);
+    expect(sent[0]?.extFields?.clientId).toBe('cid-1');
+    r = await tb.call(RequestCode.GET_CONSUMER_RUNNING_INFO, { consumerGroup: 'CG', clientId: 'other' });
+    expect(r?.code).toBe(ResponseCode.SYSTEM_ERROR);
+    expect(r?.remark).toBe('The Consumer <CG> <other> not online');
+  });
+});
