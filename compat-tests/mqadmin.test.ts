@@ -1,0 +1,63 @@
+// mqadmin itself (MQAdminStartup from the rocketmq-tools jar of each Java line) against the target:
+// updateTopic, topicList, topicRoute, topicStatus, clusterList, consumerProgress, brokerStatus,
+// updateSubGroup, deleteTopic, queryMsgById. mqadmin exits 0 even on failure; we judge its output.
+import { check, Sent } from './lib/checks';
+import { runMqadmin } from './lib/mqadmin';
+import { compatSuite, Ctx } from './lib/suite';
+
+const JAVA = ['java-4.9.8', 'java-5.3.3'] as const;
+
+async function mq(ctx: Ctx, args: string[], expect: (out: string) => boolean, what: string): Promise<string> {
+  const r = await runMqadmin(ctx.client, ctx.namesrv, args);
+  const failed = /Exception|Error:/.test(r.stdout) || /SubCommandException|MQClientException|RemotingException/.test(r.stderr);
+  check(!failed && expect(r.stdout), `mqadmin ${args.join(' ')}: ${what}\nstdout: ${r.stdout.slice(0, 600)}\nstderr: ${r.stderr.slice(-600)}`);
+  return r.stdout;
+}
+
+compatSuite(__filename, [
+  {
+    id: 'mqadmin-updateTopic-topicRoute-topicList',
+    clients: JAVA,
+    run: async (ctx) => {
+      const t = ctx.name('mqa');
+      await mq(ctx, ['updateTopic', '-c', ctx.target.clusterName, '-t', t, '-r', '3', '-w', '3'], (o) => o.includes('success'), 'no success line');
+      await mq(ctx, ['topicRoute', '-t', t], (o) => o.includes(ctx.target.brokerName) && /"readQueueNums"\s*:\s*3/.test(o), 'route lacks broker / 3 queues');
+      await mq(ctx, ['topicList'], (o) => o.split('\n').some((l) => l.trim() === t), 'topic not listed');
+    },
+  },
+  {
+    id: 'mqadmin-clusterList-brokerStatus',
+    clients: JAVA,
+    run: async (ctx) => {
+      await mq(ctx, ['clusterList'], (o) => o.includes(ctx.target.clusterName) && o.includes(ctx.target.brokerName), 'cluster/broker missing');
+      await mq(ctx, ['brokerStatus', '-b', ctx.target.brokerAddr], (o) => o.includes('brokerVersionDesc'), 'no brokerVersionDesc');
+    },
+  },
+  {
+    id: 'mqadmin-topicStatus-consumerProgress-queryMsgById',
+    clients: JAVA,
+    run: async (ctx) => {
+      const t = ctx.name('mqs');
+      const g = ctx.name('g');
+      const pr = ctx.report('produce');
+      await ctx.ok(['produce'], { topic: t, count: 4, report: pr });
+      await ctx.ok(['consume'], { topic: t, group: g, count: 4, from: 'first', 'timeout-ms': 30000 });
+      await mq(ctx, ['topicStatus', '-t', t], (o) => o.includes(ctx.target.brokerName) && o.split('\n').length >= 5, 'no queue rows');
+      await mq(ctx, ['consumerProgress', '-g', g], (o) => o.includes(t) && /Diff Total:\s*0/.test(o), 'topic missing or diff not 0');
+      const id = ctx.read<Sent>(pr)[0]?.offsetMsgId ?? '';
+      await mq(ctx, ['queryMsgById', '-i', id], (o) => o.includes(t) && o.includes(id), 'message not shown');
+    },
+  },
+  {
+    id: 'mqadmin-updateSubGroup-deleteTopic',
+    clients: JAVA,
+    run: async (ctx) => {
+      const t = ctx.name('mqd');
+      const g = ctx.name('sg');
+      await mq(ctx, ['updateSubGroup', '-c', ctx.target.clusterName, '-g', g], (o) => o.includes('success'), 'no success line');
+      await mq(ctx, ['updateTopic', '-c', ctx.target.clusterName, '-t', t], (o) => o.includes('success'), 'no success line');
+      await mq(ctx, ['deleteTopic', '-c', ctx.target.clusterName, '-t', t], (o) => o.includes('success'), 'no success line');
+      await mq(ctx, ['topicList'], (o) => !o.split('\n').some((l) => l.trim() === t), 'deleted topic still listed');
+    },
+  },
+]);

@@ -1,0 +1,52 @@
+// RECONSUME_LATER retries, then the DLQ after max reconsume times; delay levels.
+// broker.conf sets messageDelayLevel so that level 2 = 3 s and retries (levels 3+) wait 1 s.
+import { check, expectIndices, Received, Sent } from './lib/checks';
+import { compatSuite } from './lib/suite';
+
+compatSuite(__filename, [
+  {
+    id: 'retry-reconsume-later',
+    run: async (ctx) => {
+      const topic = ctx.name('retry');
+      const p = await ctx.ok(['produce'], { topic, count: 5 });
+      const cr = ctx.report('consume');
+      const r = await ctx.ok(['consume'], { topic, group: ctx.name('g'), count: 5, from: 'first', 'reconsume-later': 2, 'timeout-ms': 60000, report: cr });
+      const got = ctx.read<Received>(cr);
+      expectIndices(got, String(p.runId), 5);
+      check(got.every((m) => m.reconsumeTimes === 2), `acknowledged deliveries should be the 3rd (reconsumeTimes 2): ${got.map((m) => m.reconsumeTimes).join(',')}`);
+      if (typeof r.deliveries === 'number') check(r.deliveries >= 15, `deliveries ${r.deliveries} < 15`);
+    },
+  },
+  {
+    id: 'retry-then-dlq',
+    run: async (ctx) => {
+      const topic = ctx.name('dlq');
+      const group = ctx.name('g');
+      const p = await ctx.ok(['produce'], { topic, count: 3 });
+      // never acknowledges; after 1 retry (max-reconsume-times 1) the broker moves each message to %DLQ%<group>
+      const r = await ctx.run(['consume'], { topic, group, count: 3, from: 'first', 'reconsume-later': 1000, 'max-reconsume-times': 1, 'timeout-ms': 10000 });
+      check(r.ok === false && r.received === 0, `the failing consumer should acknowledge nothing: ${JSON.stringify(r)}`);
+      const cr = ctx.report('dlq');
+      await ctx.ok(['consume'], { topic: `%DLQ%${group}`, group: ctx.name('dlqg'), count: 3, from: 'first', 'timeout-ms': 30000, report: cr });
+      expectIndices(ctx.read<Received>(cr), String(p.runId), 3, 'DLQ');
+    },
+  },
+  {
+    id: 'delay-level',
+    run: async (ctx) => {
+      const topic = ctx.name('delay');
+      const pr = ctx.report('produce');
+      const p = await ctx.ok(['produce'], { topic, count: 3, 'delay-level': 2, report: pr });
+      const cr = ctx.report('consume');
+      await ctx.ok(['consume'], { topic, group: ctx.name('g'), count: 3, from: 'first', 'timeout-ms': 30000, report: cr });
+      const sent = new Map(ctx.read<Sent>(pr).map((s) => [s.i, s]));
+      const got = ctx.read<Received>(cr);
+      expectIndices(got, String(p.runId), 3);
+      for (const m of got) {
+        const s = sent.get(m.i);
+        const waited = (m.receivedAt ?? 0) - (s?.sentAt ?? m.bornTimestamp ?? 0);
+        check(waited >= 2500, `i=${m.i} arrived ${waited} ms after sending; delay level 2 is 3 s`);
+      }
+    },
+  },
+]);
