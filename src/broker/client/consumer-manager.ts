@@ -24,6 +24,8 @@ export interface ConsumerManagerOptions {
 
 export class ConsumerManager {
   readonly consumerTable = new Map<string, ConsumerGroupInfo>();
+  /** Groups known only from pulls (5.x consumerCompensationTable). */
+  readonly consumerCompensationTable = new Map<string, ConsumerGroupInfo>();
   private readonly listeners: ConsumerIdsChangeListener[] = [];
   private readonly channelExpiredTimeoutMs: number;
 
@@ -39,8 +41,32 @@ export class ConsumerManager {
     for (const l of this.listeners) l(event, group, channels);
   }
 
-  getConsumerGroupInfo(group: string): ConsumerGroupInfo | undefined {
-    return this.consumerTable.get(group);
+  /** Live group info; with `fromCompensationTable`, falls back to what pulls alone told us. */
+  getConsumerGroupInfo(group: string, fromCompensationTable = false): ConsumerGroupInfo | undefined {
+    const g = this.consumerTable.get(group);
+    if (g || !fromCompensationTable) return g;
+    return this.consumerCompensationTable.get(group);
+  }
+
+  /** 5.x compensateBasicConsumerInfo: remember a group seen only through pulls (no heartbeat). */
+  compensateBasicConsumerInfo(group: string, consumeType: string, messageModel: string): void {
+    let g = this.consumerCompensationTable.get(group);
+    if (!g) {
+      g = new ConsumerGroupInfo(group, consumeType, messageModel, 'CONSUME_FROM_LAST_OFFSET');
+      this.consumerCompensationTable.set(group, g);
+    }
+    g.consumeType = consumeType;
+    g.messageModel = messageModel;
+  }
+
+  /** 5.x compensateSubscribeData: the subscription a pull carried (FLAG_SUBSCRIPTION). */
+  compensateSubscribeData(group: string, topic: string, sub: SubscriptionData): void {
+    let g = this.consumerCompensationTable.get(group);
+    if (!g) {
+      g = new ConsumerGroupInfo(group, 'CONSUME_ACTIVELY', 'CLUSTERING', 'CONSUME_FROM_LAST_OFFSET');
+      this.consumerCompensationTable.set(group, g);
+    }
+    g.subscriptionTable.set(topic, sub);
   }
 
   findChannel(group: string, clientId: string): ClientChannelInfo | undefined {

@@ -1,0 +1,83 @@
+// HEART_BEAT (34), UNREGISTER_CLIENT (35), CHECK_CLIENT_CONFIG (46): Java ClientManageProcessor
+// (requests.md §4). The HEART_BEAT response carries our version (quirk 10) and the 5.x extFields
+// IS_SUPPORT_HEART_BEAT_V2 / IS_SUB_CHANGE.
+import { decodeCheckClientRequestBody, decodeHeartbeatData, ExpressionType } from '../../protocol/body/heartbeat';
+import { UnregisterClientRequestHeader } from '../../protocol/headers/broker-core';
+import { RequestCode } from '../../protocol/request-code';
+import { ResponseCode } from '../../protocol/response-code';
+import { createResponse, type RemotingCommand } from '../../remoting/command';
+import type { Connection } from '../../remoting/connection';
+import type { BrokerContext } from '../broker-context';
+import { newClientChannelInfo } from '../client/client-channel-info';
+import { getRetryTopic } from '../mixall';
+import { requireHeader } from './common';
+
+export class ClientManageProcessor {
+  /** group → last heartbeat fingerprint (heartbeat v2). */
+  private readonly fingerprints = new Map<string, number>();
+
+  constructor(private readonly ctx: BrokerContext) {}
+
+  register(): void {
+    this.ctx.registerProcessor(RequestCode.HEART_BEAT, (conn, req) => this.heartBeat(conn, req));
+    this.ctx.registerProcessor(RequestCode.UNREGISTER_CLIENT, (conn, req) => this.unregisterClient(conn, req));
+    this.ctx.registerProcessor(RequestCode.CHECK_CLIENT_CONFIG, (_conn, req) => this.checkClientConfig(req));
+  }
+
+  private notifyEnabled(group: string): boolean {
+    if (!this.ctx.config.notifyConsumerIdsChangedEnable) return false;
+    return this.ctx.subscriptionGroupManager.getSubscriptionGroupConfig(group)?.notifyConsumerIdsChangedEnable ?? true;
+  }
+
+  heartBeat(conn: Connection, request: RemotingCommand): RemotingCommand {
+    const d = decodeHeartbeatData(request.body);
+    if (!d.ok) return createResponse(request, ResponseCode.SYSTEM_ERROR, { remark: d.error });
+    const hb = d.value;
+    const info = newClientChannelInfo(conn, hb.clientID, request.language, request.version);
+    let subChange = true;
+    for (const cd of hb.consumerDataSet) {
+      const sgc = this.ctx.subscriptionGroupManager.findSubscriptionGroupConfig(cd.groupName);
+      if (!sgc) continue;
+      let updateSubscription = true;
+      if (hb.heartbeatFingerprint !== 0) {
+        const known = this.fingerprints.get(cd.groupName);
+        if (hb.withoutSub) {
+          updateSubscription = false;
+          if (known !== hb.heartbeatFingerprint) subChange = true;
+          else subChange = false;
+        }
+        if (!hb.withoutSub) this.fingerprints.set(cd.groupName, hb.heartbeatFingerprint);
+      }
+      const topicSysFlag = cd.unitMode ? 2 : 0;
+      this.ctx.topicConfigManager.createTopicIfAbsent(getRetryTopic(cd.groupName), sgc.retryQueueNums, 6, topicSysFlag);
+      const notify = this.ctx.config.notifyConsumerIdsChangedEnable && sgc.notifyConsumerIdsChangedEnable;
+      const changed = this.ctx.consumerManager.registerConsumer(
+        cd.groupName, info, cd.consumeType, cd.messageModel, cd.consumeFromWhere, cd.subscriptionDataSet, notify, updateSubscription,
+      );
+      if (changed) this.ctx.logger.info({ group: cd.groupName, client: hb.clientID, remote: conn.remoteAddress }, 'consumer registration changed');
+    }
+    for (const pd of hb.producerDataSet) this.ctx.producerManager.registerProducer(pd.groupName, info);
+    return createResponse(request, ResponseCode.SUCCESS, {
+      extFields: { IS_SUPPORT_HEART_BEAT_V2: 'true', IS_SUB_CHANGE: String(subChange) },
+    });
+  }
+
+  unregisterClient(conn: Connection, request: RemotingCommand): RemotingCommand {
+    const h = requireHeader(UnregisterClientRequestHeader, request);
+    if (h.producerGroup !== undefined) this.ctx.producerManager.unregisterProducer(h.producerGroup, conn);
+    if (h.consumerGroup !== undefined) {
+      this.ctx.consumerManager.unregisterConsumer(h.consumerGroup, conn, this.notifyEnabled(h.consumerGroup));
+    }
+    return createResponse(request, ResponseCode.SUCCESS);
+  }
+
+  checkClientConfig(request: RemotingCommand): RemotingCommand {
+    const b = decodeCheckClientRequestBody(request.body);
+    const sd = b.ok ? b.value.subscriptionData : undefined;
+    if (sd && sd.expressionType !== ExpressionType.TAG) {
+      // No SQL92 engine here: answered as a Java broker with enablePropertyFilter=false.
+      return createResponse(request, ResponseCode.SYSTEM_ERROR, { remark: `The broker does not support consumer to filter message by ${sd.expressionType}` });
+    }
+    return createResponse(request, ResponseCode.SUCCESS);
+  }
+}

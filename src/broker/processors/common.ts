@@ -1,0 +1,40 @@
+// Helpers shared by the broker processors.
+import { decodeHeader, type HeaderDef, type HeaderOf, type HeaderSpec } from '../../protocol/header';
+import { ResponseCode } from '../../protocol/response-code';
+import type { RemotingCommand } from '../../remoting/command';
+import type { Connection } from '../../remoting/connection';
+import { RemotingError } from '../../remoting/errors';
+import type { HostAddress } from '../../store/message-store';
+
+/**
+ * Decodes a request header or throws RemotingError(SYSTEM_ERROR) — Java answers a missing or
+ * unparsable required field with SYSTEM_ERROR once the null is dereferenced (remoting.md §3).
+ */
+export function requireHeader<S extends HeaderSpec>(def: HeaderDef<S>, request: RemotingCommand): HeaderOf<S> {
+  const r = decodeHeader(def, request.extFields);
+  if (!r.ok) throw new RemotingError(ResponseCode.SYSTEM_ERROR, `${def.javaClass}: ${r.reason}`);
+  return r.header;
+}
+
+/** The client's socket address (born host of what it sends). */
+export function remoteHost(conn: Connection): HostAddress {
+  return { address: conn.socket.remoteAddress ?? '0.0.0.0', port: conn.socket.remotePort ?? 0 };
+}
+
+/** Java FAQUrl.suggestTodo. */
+export function suggestTodo(url: string): string {
+  return `\nSee ${url} for further details.`;
+}
+
+export const FAQUrl = {
+  APPLY_TOPIC_URL: 'https://rocketmq.apache.org/docs/bestPractice/06FAQ',
+  SUBSCRIPTION_GROUP_NOT_EXIST: 'https://rocketmq.apache.org/docs/bestPractice/06FAQ',
+  SAME_GROUP_DIFFERENT_TOPIC: 'https://rocketmq.apache.org/docs/bestPractice/06FAQ',
+} as const;
+
+export function randomQueueId(writeQueueNums: number): number {
+  return Math.floor(Math.random() * Math.max(1, writeQueueNums));
+}
+
+/** The decoded header type of a header table. */
+export type HeaderType<D> = D extends HeaderDef<infer S> ? HeaderOf<S> : never;
