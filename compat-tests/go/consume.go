@@ -185,8 +185,11 @@ func runConsume(a args) {
 	emitReady()
 	select {
 	case <-tr.done:
-		// let the client record the last consumed offset before shutdown persists it
-		time.Sleep(300 * time.Millisecond)
+		// Let the client record the last consumed offset before Shutdown persists it.
+		// Shutdown's commits are one-way writes right before the sockets close, and the
+		// broker can lose them; --persist-wait-ms 5500 outlasts the client's 5 s periodic
+		// commit so offsets are stored while the connection is still open.
+		time.Sleep(time.Duration(a.int("persist-wait-ms", 300)) * time.Millisecond)
 	case <-time.After(timeout):
 	}
 	res := tr.result(start)
