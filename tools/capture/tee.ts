@@ -47,6 +47,10 @@ export class TcpTee {
   private nextConn = 1;
   private seq = 0;
   private connections = 0;
+  /** Label given to connections accepted from now on (e.g. the step that is running). */
+  label = '';
+  /** The label each connection had when it was accepted, by connection id. */
+  readonly connLabels = new Map<number, string>();
 
   constructor(private readonly opts: TeeOptions) {
     this.server = net.createServer((client) => this.accept(client));
@@ -82,6 +86,7 @@ export class TcpTee {
   private accept(client: net.Socket): void {
     const conn = this.nextConn++;
     this.connections++;
+    this.connLabels.set(conn, this.label);
     const upstream = net.connect({ host: this.opts.targetHost, port: this.opts.targetPort });
     client.setNoDelay(true);
     upstream.setNoDelay(true);
