@@ -35,6 +35,7 @@ import { registerSendBack } from './processors/send-back';
 import { registerLock } from './processors/lock';
 import { registerQuery } from './processors/query';
 import { registerAdmin } from './processors/admin';
+import { registerTransaction } from './transaction';
 
 export interface BrokerControllerOptions {
   /** Use this store instead of the file store under storePathRootDir (tests: MemoryMessageStore). */
@@ -284,6 +285,7 @@ export class BrokerController implements BrokerContext {
     registerLock(this);
     registerQuery(this);
     registerAdmin(this);
+    registerTransaction(this);
     // ---- end of feature registration block ----
 
     this.consumerManager.addListener((event, group, channels) => {
