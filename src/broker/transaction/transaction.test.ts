@@ -44,12 +44,12 @@ describe('transactions', () => {
     expect(half?.props.get('REAL_TOPIC')).toBe('TxTopic');
     expect(half?.props.get('REAL_QID')).toBe('2');
     expect(half?.props.get('__transactionId__')).toBe('TX1');
-    expect(half?.rec.sysFlag & 0xc).toBe(0);
+    expect((half?.rec.sysFlag ?? -1) & 0xc).toBe(0);
     const r = await tb.call(RequestCode.END_TRANSACTION, endHeader(a, 8));
     expect(r?.code).toBe(ResponseCode.SUCCESS);
     const real = await read('TxTopic', 2);
     expect(real?.rec.body.toString()).toBe('tx-body');
-    expect(real?.rec.sysFlag & 0xc).toBe(0x8);
+    expect((real?.rec.sysFlag ?? 0) & 0xc).toBe(0x8);
     expect(real?.rec.preparedTransactionOffset).toBe(a.wroteOffset);
     expect(real?.props.has('TRAN_MSG')).toBe(false);
     expect(real?.props.has('REAL_TOPIC')).toBe(false);
