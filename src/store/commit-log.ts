@@ -64,6 +64,8 @@ export class CommitLog {
   private writing = false;
   private flushRequested = false;
   private waiters: SyncWaiter[] = [];
+  private writeWaiters: SyncWaiter[] = [];
+  private writtenPhy = 0;
   private idleWaiters: (() => void)[] = [];
   private failed: Error | null = null;
   private cachedBytes = 0;
@@ -192,6 +194,7 @@ export class CommitLog {
     }
     this.appendPhy = phy;
     this.flushedPhy = phy;
+    this.writtenPhy = phy;
   }
 
   private createSegment(start: number): Segment {
@@ -253,6 +256,32 @@ export class CommitLog {
     return { phy, record: slab.buf.subarray(at, at + r.totalSize) };
   }
 
+  /** Bytes appended but not yet handed to the OS. */
+  get unwrittenBytes(): number {
+    let n = 0;
+    for (let i = this.slabs.length - 1; i >= 0; i--) {
+      const s = this.slabs[i]!;
+      if (s.written === s.used) break;
+      n += s.used - s.written;
+    }
+    return n;
+  }
+
+  /** Resolves once the writer loop has passed (ASYNC back-pressure). */
+  waitWriterIdle(): Promise<void> {
+    if (!this.writing) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Resolves once everything up to `end` has been handed to the OS (survives a process kill). */
+  waitWritten(end: number): Promise<boolean> {
+    if (end <= this.writtenPhy) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      this.writeWaiters.push({ end, since: Date.now(), resolve });
+      this.kick();
+    });
+  }
+
   /** Resolves true once everything up to `end` is durable; false after syncFlushTimeout. */
   waitDurable(end: number): Promise<boolean> {
     if (end <= this.flushedPhy) return Promise.resolve(true);
@@ -299,6 +328,11 @@ export class CommitLog {
       for (;;) {
         const pending = this.slabs.filter((s) => s.written < s.used);
         const wantFlush = this.flushRequested || this.waiters.length > 0;
+        if (pending.length === 0 && this.writeWaiters.length > 0) {
+          this.writtenPhy = this.appendPhy;
+          for (const x of this.writeWaiters) x.resolve(true);
+          this.writeWaiters = [];
+        }
         if (pending.length === 0 && (!wantFlush || this.flushedPhy >= this.appendPhy)) {
           if (this.flushRequested && this.flushedPhy >= this.appendPhy) this.flushRequested = false;
           break;
@@ -312,11 +346,13 @@ export class CommitLog {
           const pos = pending[i]!.phyStart + pending[i]!.written - seg.start;
           const bufs: Buffer[] = [];
           const ends: number[] = [];
+          const stamps: number[] = [];
           let expect = pending[i]!.phyStart + pending[i]!.written;
           while (i < pending.length && pending[i]!.seg === seg && pending[i]!.phyStart + pending[i]!.written === expect && bufs.length < 512) {
             const s = pending[i]!;
             bufs.push(s.buf.subarray(s.written, s.used));
             ends.push(s.used);
+            stamps.push(s.lastStoreTimestamp);
             expect = s.phyStart + s.used;
             i++;
           }
@@ -324,11 +360,23 @@ export class CommitLog {
           seg.dirty = true;
           for (let k = 0; k < ends.length; k++) {
             const s = pending[i - ends.length + k]!;
+            // only what this writev covered: appends made meanwhile are not written yet
             s.written = ends[k]!;
-            targetPhy = Math.max(targetPhy, s.phyStart + s.used);
-            targetTs = s.lastStoreTimestamp || targetTs;
+            targetPhy = Math.max(targetPhy, s.phyStart + ends[k]!);
+            targetTs = stamps[k]! || targetTs;
           }
         }
+        if (this.writeWaiters.length > 0) {
+          // past a BLANK the next record starts at the next segment: all appended data is written
+          const w = targetPhy < this.appendPhy && this.slabs.every((x) => x.written === x.used) ? this.appendPhy : targetPhy;
+          this.writtenPhy = Math.max(this.writtenPhy, w);
+          const keep: SyncWaiter[] = [];
+          for (const x of this.writeWaiters) {
+            if (x.end <= this.writtenPhy) x.resolve(true);
+            else keep.push(x);
+          }
+          this.writeWaiters = keep;
+        } else this.writtenPhy = Math.max(this.writtenPhy, targetPhy);
         // 2. one fdatasync for all of it (group commit)
         if (this.flushRequested || this.waiters.length > 0) {
           this.flushRequested = false;
@@ -356,7 +404,9 @@ export class CommitLog {
       this.failed = e as Error;
       this.log.error({ err: e }, 'commit-log write failed; store refuses further writes');
       for (const w of this.waiters) w.resolve(false);
+      for (const w of this.writeWaiters) w.resolve(false);
       this.waiters = [];
+      this.writeWaiters = [];
     } finally {
       this.writing = false;
       const idle = this.idleWaiters;

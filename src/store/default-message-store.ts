@@ -50,6 +50,7 @@ export interface RecoveryReport {
 }
 
 const MAX_MSGS_NUM_BATCH = 64;
+const MAX_UNWRITTEN_BYTES = 32 * 1024 * 1024;
 
 export class DefaultMessageStore implements MessageStore {
   readonly config: MessageStoreConfig;
@@ -307,9 +308,15 @@ export class DefaultMessageStore implements MessageStore {
       this.dispatch(p, queueOffset, res.phy, storeTimestamp, queued, cq);
     }
     const appendResult = { status: AppendMessageStatus.PUT_OK, wroteOffset, wroteBytes, msgId: ids.join(','), storeTimestamp, logicsOffset, msgNum: ps.length };
+    if (this.commitLog.unwrittenBytes > MAX_UNWRITTEN_BYTES) {
+      // back-pressure: a producer faster than the disk waits for the writer instead of growing memory
+      await this.commitLog.waitWriterIdle();
+    }
     if (this.config.flushDiskType === FlushDiskType.SYNC_FLUSH && wait) {
       const durable = await this.commitLog.waitDurable(end);
       if (!durable) return { status: PutMessageStatus.FLUSH_DISK_TIMEOUT, appendResult };
+    } else if (this.config.asyncAckAfterWrite) {
+      if (!(await this.commitLog.waitWritten(end))) return { status: PutMessageStatus.UNKNOWN_ERROR, appendResult };
     }
     return { status: PutMessageStatus.PUT_OK, appendResult };
   }

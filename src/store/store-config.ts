@@ -24,6 +24,11 @@ export interface MessageStoreConfig {
   readonly commitLogCacheBytes: number;
   /** Write buffer granularity (our own knob). */
   readonly commitLogSlabBytes: number;
+  /**
+   * ASYNC_FLUSH: acknowledge a put once its bytes are handed to the OS (a killed process loses nothing
+   * acknowledged, like Java's write into the mmap page cache). false: acknowledge on append to memory.
+   */
+  readonly asyncAckAfterWrite: boolean;
   readonly fileReservedTime: number;
   readonly deleteWhen: string;
   readonly diskMaxUsedSpaceRatio: number;
@@ -48,6 +53,7 @@ export function defaultStoreConfig(root: string, overrides: Partial<MessageStore
     checkCRCOnRecover: true,
     commitLogCacheBytes: 64 * 1024 * 1024,
     commitLogSlabBytes: 4 * 1024 * 1024,
+    asyncAckAfterWrite: true,
     fileReservedTime: 72,
     deleteWhen: '04',
     diskMaxUsedSpaceRatio: 75,
