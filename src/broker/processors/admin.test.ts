@@ -179,3 +179,40 @@ describe('AdminBrokerProcessor', () => {
     expect(r?.remark).toBe('The Consumer <CG> <other> not online');
   });
 });
+
+describe('INVOKE_BROKER_TO_RESET_OFFSET', () => {
+  let tb: TestBroker;
+  beforeEach(async () => {
+    tb = await createTestBroker();
+    registerAdmin(tb.ctx);
+  });
+  afterEach(() => tb.close());
+
+  test('pushes RESET_CONSUMER_CLIENT_OFFSET to online consumers and commits; offline group is CONSUMER_NOT_ONLINE', async () => {
+    await tb.call(RequestCode.UPDATE_AND_CREATE_TOPIC, createTopicHeader('RT', { readQueueNums: '1', writeQueueNums: '1' }));
+    for (let i = 0; i < 4; i++) await tb.ctx.putMessage(testMessage('RT', 0, {}));
+    tb.ctx.consumerOffsetManager.commitOffset('RG', 'RT', 0, 1);
+    let r = await tb.call(RequestCode.INVOKE_BROKER_TO_RESET_OFFSET, { topic: 'RT', group: 'RG', timestamp: '-1', isForce: 'true' });
+    expect(r?.code).toBe(ResponseCode.CONSUMER_NOT_ONLINE);
+    expect(r?.remark).toBe('Consumer not online, so can not reset offset, Group: RG Topic: RT Timestamp: -1');
+    const sent: import('../../remoting/command').RemotingCommand[] = [];
+    tb.ctx.consumerManager.registerConsumer('RG', newClientChannelInfo(fakeConnection('10.0.0.5:1', sent), 'c1', 'JAVA', 479), 'CONSUME_PASSIVELY', 'CLUSTERING', 'CONSUME_FROM_LAST_OFFSET', [], false);
+    r = await tb.call(RequestCode.INVOKE_BROKER_TO_RESET_OFFSET, { topic: 'RT', group: 'RG', timestamp: '-1', isForce: 'true' });
+    expect(r?.code).toBe(ResponseCode.SUCCESS);
+    expect(r?.body?.toString()).toBe('{"offsetTable":{{"brokerName":"broker-a","queueId":0,"topic":"RT"}:4}}');
+    expect(sent[0]?.code).toBe(RequestCode.RESET_CONSUMER_CLIENT_OFFSET);
+    expect(sent[0]?.extFields).toMatchObject({ topic: 'RT', group: 'RG', timestamp: '-1' });
+    expect(tb.ctx.consumerOffsetManager.queryOffset('RG', 'RT', 0)).toBe(4);
+    // Not forced and the target is ahead of the committed offset: the committed one stays.
+    tb.ctx.consumerOffsetManager.commitOffset('RG', 'RT', 0, 2);
+    r = await tb.call(RequestCode.INVOKE_BROKER_TO_RESET_OFFSET, { topic: 'RT', group: 'RG', timestamp: '-1', isForce: 'false' });
+    expect(r?.body?.toString()).toContain('}:2}}');
+    r = await tb.call(RequestCode.INVOKE_BROKER_TO_RESET_OFFSET, { topic: 'NOPE', group: 'RG', timestamp: '-1', isForce: 'true' });
+    expect(r?.remark).toBe('[reset-offset] reset offset failed, no topic in this broker. topic=NOPE');
+    r = await tb.call(RequestCode.INVOKE_BROKER_TO_RESET_OFFSET, { topic: 'RT', group: 'NOGROUP', timestamp: '-1', isForce: 'true' });
+    expect(r?.remark).toBe('THe consumer group <NOGROUP> not exist');
+    r = await tb.call(RequestCode.INVOKE_BROKER_TO_RESET_OFFSET, { topic: 'RT', group: 'RG', timestamp: '0', isForce: 'true', queueId: '0', offset: '1' });
+    expect(r?.code).toBe(ResponseCode.SUCCESS);
+    expect(tb.ctx.consumerOffsetManager.queryOffset('RG', 'RT', 0)).toBe(1);
+  });
+});

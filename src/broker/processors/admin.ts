@@ -4,7 +4,7 @@
 // CONSUME_MESSAGE_DIRECTLY). Bodies are written as fastjson writes them (admin-bodies.ts).
 import { JKeyMap, JStringMap, toFastJson, type JBean, type JValue } from '../../protocol/body/admin-json';
 import {
-  decodeJsonObjectBody, encodeConsumeStats, encodeConsumerConnection, encodeGroupList, encodeKVTable, encodeProducerConnection,
+  decodeJsonObjectBody, encodeConsumeStats, encodeResetOffsetBody, encodeConsumerConnection, encodeGroupList, encodeKVTable, encodeProducerConnection,
   encodeTopicList, encodeTopicStatsTable, type ConnectionData, type MessageQueueData, type OffsetWrapper, type TopicOffset,
 } from '../../protocol/body/admin-bodies';
 import { encodeHeader } from '../../protocol/header';
@@ -13,7 +13,7 @@ import {
   GetAllTopicConfigResponseHeader, GetBrokerConfigResponseHeader, GetConsumerConnectionListRequestHeader,
   GetConsumerRunningInfoRequestHeader, GetConsumeStatsRequestHeader, GetProducerConnectionListRequestHeader,
   GetSubscriptionGroupConfigRequestHeader, GetTopicConfigRequestHeader, GetTopicStatsInfoRequestHeader,
-  QueryTopicConsumeByWhoRequestHeader, requireHeader,
+  QueryTopicConsumeByWhoRequestHeader, requireHeader, ResetOffsetRequestHeader,
 } from '../../protocol/headers/broker-admin';
 import { RequestCode } from '../../protocol/request-code';
 import { ResponseCode } from '../../protocol/response-code';
@@ -114,6 +114,8 @@ function connectionsOf(infos: Iterable<ClientChannelInfo>): ConnectionData[] {
 
 /** Relay timeout of callConsumer (Java: 10 s for running info, 10 s for consume directly). */
 const CALL_CONSUMER_TIMEOUT_MS = 10_000;
+/** MQVersion.Version.V3_0_7_SNAPSHOT.ordinal(): oldest client that understands RESET_CONSUMER_CLIENT_OFFSET. */
+const V3_0_7_SNAPSHOT = 28;
 
 export class AdminBrokerProcessor {
   readonly runtimeStats: BrokerRuntimeStats;
@@ -372,6 +374,60 @@ export class AdminBrokerProcessor {
     return this.callConsumer(request, h.consumerGroup, h.clientId ?? '', rec ?? undefined, extra);
   }
 
+  /**
+   * INVOKE_BROKER_TO_RESET_OFFSET (requests.md §7.10): the 4.9 client-push reset
+   * (Broker2Client.resetOffset) — offsets per writable queue for the timestamp (−1 = max; kept
+   * when larger than the committed one unless isForce), sent oneway as RESET_CONSUMER_CLIENT_OFFSET
+   * to every online consumer of the group, and also committed here. With the 5.x `queueId` +
+   * `offset` fields, that one queue is set to that offset. No consumer online: CONSUMER_NOT_ONLINE,
+   * on which mqadmin falls back to its offline path (GET_CONSUME_STATS + UPDATE_CONSUMER_OFFSET).
+   */
+  async resetOffset(request: RemotingCommand): Promise<RemotingCommand> {
+    const h = requireHeader(ResetOffsetRequestHeader, request);
+    const tc = this.ctx.topicConfigManager.selectTopicConfig(h.topic);
+    if (!tc) return this.fail(request, ResponseCode.SYSTEM_ERROR, `[reset-offset] reset offset failed, no topic in this broker. topic=${h.topic}`);
+    const store = this.ctx.store;
+    const offsets: Array<[MessageQueueData, number]> = [];
+    const single = h.queueId !== undefined && h.queueId >= 0 && h.offset !== undefined;
+    if (single) {
+      const qid = h.queueId as number;
+      const min = store.getMinOffsetInQueue(h.topic, qid);
+      const max = store.getMaxOffsetInQueue(h.topic, qid);
+      const off = h.offset as number;
+      if (off < min || off > max + 1) {
+        return this.fail(request, ResponseCode.SYSTEM_ERROR, `[reset-offset] reset offset failed, offset ${off} out of range [${min}, ${max}]`);
+      }
+      offsets.push([{ topic: h.topic, brokerName: this.brokerName, queueId: qid }, off]);
+    } else {
+      for (let i = 0; i < tc.writeQueueNums; i++) {
+        const consumerOffset = this.ctx.consumerOffsetManager.queryOffset(h.group, h.topic, i);
+        if (consumerOffset === -1) return this.fail(request, ResponseCode.SYSTEM_ERROR, `THe consumer group <${h.group}> not exist`);
+        let target = h.timestamp === -1 ? store.getMaxOffsetInQueue(h.topic, i) : await store.getOffsetInQueueByTime(h.topic, i, h.timestamp);
+        if (target < 0) target = 0;
+        offsets.push([{ topic: h.topic, brokerName: this.brokerName, queueId: i }, h.isForce || target < consumerOffset ? target : consumerOffset]);
+      }
+    }
+    const body = encodeResetOffsetBody(offsets);
+    const group = this.ctx.consumerManager.getConsumerGroupInfo(h.group);
+    const channels = group ? [...group.channelInfoTable.values()] : [];
+    if (channels.length === 0 && !single) {
+      return this.fail(request, ResponseCode.CONSUMER_NOT_ONLINE,
+        `Consumer not online, so can not reset offset, Group: ${h.group} Topic: ${h.topic} Timestamp: ${h.timestamp}`);
+    }
+    for (const ch of channels) {
+      if (ch.version < V3_0_7_SNAPSHOT) {
+        return this.fail(request, ResponseCode.SYSTEM_ERROR, `the client does not support this feature. version=${ch.version}`);
+      }
+    }
+    for (const [mq, off] of offsets) this.ctx.consumerOffsetManager.commitOffset(h.group, mq.topic, mq.queueId, off);
+    const push = createRequest(RequestCode.RESET_CONSUMER_CLIENT_OFFSET, {
+      extFields: { topic: h.topic, group: h.group, timestamp: String(h.timestamp), isForce: String(h.isForce) },
+      body,
+    });
+    for (const ch of channels) ch.conn.invokeOneway({ ...push });
+    return this.ok(request, body);
+  }
+
   // ---- broker config and offsets ------------------------------------------------------------
 
   async updateBrokerConfig(request: RemotingCommand): Promise<RemotingCommand> {
@@ -445,6 +501,7 @@ export function registerAdmin(ctx: BrokerContext): AdminBrokerProcessor {
   r(RequestCode.GET_BROKER_CONFIG, (q) => a.getBrokerConfig(q));
   r(RequestCode.GET_ALL_CONSUMER_OFFSET, (q) => a.getAllConsumerOffset(q));
   r(RequestCode.GET_ALL_DELAY_OFFSET, (q) => a.getAllDelayOffset(q));
+  r(RequestCode.INVOKE_BROKER_TO_RESET_OFFSET, (q) => a.resetOffset(q));
   ctx.scheduleAtFixedRate('brokerRuntimeStats.sample', 1000, 1000, () => a.runtimeStats.sample());
   return a;
 }

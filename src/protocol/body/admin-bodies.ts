@@ -47,6 +47,11 @@ export function encodeConsumeStats(entries: ReadonlyArray<readonly [MessageQueue
   });
 }
 
+/** ResetOffsetBody: {"offsetTable":{{mq}:5}} (object keys, like ConsumeStats). */
+export function encodeResetOffsetBody(entries: ReadonlyArray<readonly [MessageQueueData, number]>): Buffer {
+  return body({ offsetTable: new JKeyMap(entries.map(([mq, off]) => [mqJson(mq), off] as const)) });
+}
+
 /** KVTable: {"table":{"k":"v",...}} (all values strings). */
 export function encodeKVTable(table: ReadonlyMap<string, string>): Buffer {
   return body({ table: new JStringMap([...table.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) });

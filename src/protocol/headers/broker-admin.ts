@@ -144,3 +144,12 @@ export function requireHeader<S extends HeaderSpec>(def: HeaderDef<S>, request: 
   if (!r.ok) throw new RemotingError(ResponseCode.SYSTEM_ERROR, `RemotingCommandException: ${r.reason}`);
   return r.header;
 }
+
+export const ResetOffsetRequestHeader = defineHeader('ResetOffsetRequestHeader', {
+  topic: { type: 'string', required: true },
+  group: { type: 'string', required: true },
+  timestamp: { type: 'long', required: true },
+  isForce: { type: 'boolean', required: true },
+  queueId: { type: 'int' },
+  offset: { type: 'long' },
+});
