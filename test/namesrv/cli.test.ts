@@ -41,7 +41,7 @@ function freePort(): Promise<number> {
   });
 }
 
-function waitForOutput(child: ChildProcess, pattern: RegExp, ms = 10_000): Promise<string> {
+function waitForOutput(child: ChildProcess, pattern: RegExp, ms = 30_000): Promise<string> {
   return new Promise((resolve, reject) => {
     let out = '';
     const t = setTimeout(() => reject(new Error(`no ${pattern} in output: ${out}`)), ms);
@@ -57,7 +57,7 @@ function waitForOutput(child: ChildProcess, pattern: RegExp, ms = 10_000): Promi
   });
 }
 
-function exitOf(child: ChildProcess, ms = 5000): Promise<number | null> {
+function exitOf(child: ChildProcess, ms = 15_000): Promise<number | null> {
   return new Promise((resolve, reject) => {
     const t = setTimeout(() => reject(new Error('process did not exit')), ms);
     child.once('exit', (code) => {
@@ -100,4 +100,4 @@ test.each(['SIGTERM', 'SIGINT'] as const)('namesrv -c FILE serves on listenPort 
     if (child.exitCode === null) child.kill('SIGKILL');
     fs.rmSync(dir, { recursive: true, force: true });
   }
-}, 30_000);
+}, 60_000);
