@@ -37,6 +37,24 @@ describe('AdminBrokerProcessor', () => {
     expect(r?.code).toBe(ResponseCode.SYSTEM_ERROR);
   });
 
+  test('list variants: UPDATE_AND_CREATE_TOPIC_LIST and UPDATE_AND_CREATE_SUBSCRIPTIONGROUP_LIST', async () => {
+    const topics = { topicConfigList: [
+      { topicName: 'L1', readQueueNums: 2, writeQueueNums: 2, perm: 6, topicFilterType: 'SINGLE_TAG', topicSysFlag: 0, order: false, attributes: { '+message.type': 'FIFO' } },
+      { topicName: 'L2', readQueueNums: 1, writeQueueNums: 1, perm: 4, topicFilterType: 'SINGLE_TAG', topicSysFlag: 0, order: true },
+    ] };
+    let r = await tb.call(RequestCode.UPDATE_AND_CREATE_TOPIC_LIST, {}, Buffer.from(JSON.stringify(topics)));
+    expect(r?.code).toBe(ResponseCode.SUCCESS);
+    expect(tb.ctx.topicConfigManager.selectTopicConfig('L1')?.attributes).toEqual({ 'message.type': 'FIFO' });
+    expect(tb.ctx.topicConfigManager.selectTopicConfig('L2')).toMatchObject({ perm: 4, order: true });
+    r = await tb.call(RequestCode.UPDATE_AND_CREATE_TOPIC_LIST, {}, Buffer.from(JSON.stringify({ topicConfigList: [{ topicName: 'bad name' }] })));
+    expect(r?.code).toBe(ResponseCode.INVALID_PARAMETER);
+    r = await tb.call(RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP_LIST, {}, Buffer.from(JSON.stringify({ groupConfigList: [{ groupName: 'LG1' }, { groupName: 'LG2', retryMaxTimes: 2 }] })));
+    expect(r?.code).toBe(ResponseCode.SUCCESS);
+    expect(tb.ctx.subscriptionGroupManager.getSubscriptionGroupConfig('LG2')?.retryMaxTimes).toBe(2);
+    r = await tb.call(RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP_LIST, {}, Buffer.from(JSON.stringify({ groupConfigList: [{ groupName: '' }] })));
+    expect(r?.code).toBe(ResponseCode.INVALID_PARAMETER);
+  });
+
   test('GET_TOPIC_STATS_INFO writes MessageQueue keys like fastjson; unknown topic is TOPIC_NOT_EXIST', async () => {
     await tb.call(RequestCode.UPDATE_AND_CREATE_TOPIC, createTopicHeader('StatsTopic'));
     const put = await tb.ctx.putMessage(testMessage('StatsTopic', 1, {}));

@@ -28,7 +28,7 @@ import { DataVersion } from '../data-version';
 import { SystemTopic, validateTopic } from '../mixall';
 import { getScheduleService } from '../schedule';
 import { subscriptionGroupConfigFromJson, type SubscriptionGroupConfig } from '../subscription-group-manager';
-import { TopicFilterType, newTopicConfig, type TopicConfig } from '../topic-config-manager';
+import { TopicFilterType, newTopicConfig, topicConfigFromJson, type TopicConfig } from '../topic-config-manager';
 import { BrokerRuntimeStats, prepareRuntimeInfo } from './admin-runtime';
 
 /** TopicValidator.SYSTEM_TOPIC_SET (+ the `rmq_sys_` prefix). */
@@ -144,8 +144,7 @@ export class AdminBrokerProcessor {
     const h = requireHeader(CreateTopicRequestHeader, request);
     const invalid = validateTopic(h.topic);
     if (invalid) return this.fail(request, ResponseCode.INVALID_PARAMETER, invalid);
-    const validateSystem = (this.ctx.config as unknown as Record<string, unknown>).validateSystemTopicWhenUpdateTopic !== false;
-    if (validateSystem && isSystemTopic(h.topic)) {
+    if (this.validateSystemTopics() && isSystemTopic(h.topic)) {
       return this.fail(request, ResponseCode.INVALID_PARAMETER, `The topic[${h.topic}] is conflict with system topic.`);
     }
     const attributes = parseAttributes(h.attributes);
@@ -168,11 +167,45 @@ export class AdminBrokerProcessor {
     return this.ok(request);
   }
 
+  /** UPDATE_AND_CREATE_TOPIC_LIST (5.x): body CreateTopicListRequestBody {"topicConfigList":[TopicConfig...]}. */
+  async updateAndCreateTopicList(request: RemotingCommand): Promise<RemotingCommand> {
+    const o = decodeJsonObjectBody(request.body);
+    if (!o || !Array.isArray(o.topicConfigList)) return this.fail(request, ResponseCode.SYSTEM_ERROR, 'bad CreateTopicListRequestBody');
+    const configs: TopicConfig[] = [];
+    for (const raw of o.topicConfigList as unknown[]) {
+      const name = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>).topicName : undefined;
+      const tc = topicConfigFromJson(typeof name === 'string' ? name : '', raw);
+      if (!tc) return this.fail(request, ResponseCode.SYSTEM_ERROR, 'bad TopicConfig in topicConfigList');
+      const attrs: Record<string, string> = {};
+      for (const [k, v] of Object.entries(tc.attributes)) {
+        if (k.startsWith('-')) continue;
+        attrs[k.startsWith('+') ? k.slice(1) : k] = v;
+      }
+      tc.attributes = attrs;
+      const invalid = validateTopic(tc.topicName);
+      if (invalid) return this.fail(request, ResponseCode.INVALID_PARAMETER, invalid);
+      if (this.validateSystemTopics() && isSystemTopic(tc.topicName)) {
+        return this.fail(request, ResponseCode.INVALID_PARAMETER, `The topic[${tc.topicName}] is conflict with system topic.`);
+      }
+      if (attrs['message.type'] === 'MIXED') return this.fail(request, ResponseCode.INVALID_PARAMETER, 'MIXED message type is not supported.');
+      const old = this.ctx.topicConfigManager.selectTopicConfig(tc.topicName);
+      // Java answers SUCCESS as soon as one config is unchanged (and applies none): kept as is.
+      if (old && toFastJson(topicConfigJson(old)) === toFastJson(topicConfigJson(tc))) return this.ok(request);
+      configs.push(tc);
+    }
+    for (const tc of configs) this.ctx.topicConfigManager.updateTopicConfig(tc);
+    await this.ctx.registerBrokerAll();
+    return this.ok(request);
+  }
+
+  private validateSystemTopics(): boolean {
+    return (this.ctx.config as unknown as Record<string, unknown>).validateSystemTopicWhenUpdateTopic !== false;
+  }
+
   async deleteTopic(request: RemotingCommand): Promise<RemotingCommand> {
     const h = requireHeader(DeleteTopicRequestHeader, request);
     if (h.topic.trim() === '') return this.fail(request, ResponseCode.INVALID_PARAMETER, 'The specified topic is blank.');
-    const validateSystem = (this.ctx.config as unknown as Record<string, unknown>).validateSystemTopicWhenUpdateTopic !== false;
-    if (validateSystem && isSystemTopic(h.topic)) {
+    if (this.validateSystemTopics() && isSystemTopic(h.topic)) {
       return this.fail(request, ResponseCode.INVALID_PARAMETER, `The topic[${h.topic}] is conflict with system topic.`);
     }
     this.ctx.topicConfigManager.deleteTopicConfig(h.topic);
@@ -218,6 +251,22 @@ export class AdminBrokerProcessor {
     if (invalid) return this.fail(request, ResponseCode.INVALID_PARAMETER, invalid);
     const cfg = subscriptionGroupConfigFromJson(o.groupName as string, o);
     if (cfg) this.ctx.subscriptionGroupManager.updateSubscriptionGroupConfig(cfg);
+    return this.ok(request);
+  }
+
+  /** UPDATE_AND_CREATE_SUBSCRIPTIONGROUP_LIST (5.x): body SubscriptionGroupList {"groupConfigList":[...]}. */
+  updateAndCreateSubscriptionGroupList(request: RemotingCommand): RemotingCommand {
+    const o = decodeJsonObjectBody(request.body);
+    if (!o || !Array.isArray(o.groupConfigList)) return this.fail(request, ResponseCode.SYSTEM_ERROR, 'bad SubscriptionGroupList');
+    const configs: SubscriptionGroupConfig[] = [];
+    for (const raw of o.groupConfigList as unknown[]) {
+      const name = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>).groupName : undefined;
+      const invalid = validateGroup(typeof name === 'string' ? name : undefined);
+      if (invalid) return this.fail(request, ResponseCode.INVALID_PARAMETER, invalid);
+      const cfg = subscriptionGroupConfigFromJson(name as string, raw);
+      if (cfg) configs.push(cfg);
+    }
+    for (const cfg of configs) this.ctx.subscriptionGroupManager.updateSubscriptionGroupConfig(cfg);
     return this.ok(request);
   }
 
@@ -481,11 +530,13 @@ export function registerAdmin(ctx: BrokerContext): AdminBrokerProcessor {
   const r = (code: number, f: (req: RemotingCommand) => RemotingCommand | Promise<RemotingCommand>): void =>
     ctx.registerProcessor(code, (_c, req) => f(req));
   r(RequestCode.UPDATE_AND_CREATE_TOPIC, (q) => a.updateAndCreateTopic(q));
+  r(RequestCode.UPDATE_AND_CREATE_TOPIC_LIST, (q) => a.updateAndCreateTopicList(q));
   r(RequestCode.DELETE_TOPIC_IN_BROKER, (q) => a.deleteTopic(q));
   r(RequestCode.GET_ALL_TOPIC_CONFIG, (q) => a.getAllTopicConfig(q));
   r(RequestCode.GET_TOPIC_CONFIG, (q) => a.getTopicConfig(q));
   r(RequestCode.GET_SYSTEM_TOPIC_LIST_FROM_BROKER, (q) => a.getSystemTopicList(q));
   r(RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP, (q) => a.updateAndCreateSubscriptionGroup(q));
+  r(RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP_LIST, (q) => a.updateAndCreateSubscriptionGroupList(q));
   r(RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG, (q) => a.getAllSubscriptionGroup(q));
   r(RequestCode.GET_SUBSCRIPTIONGROUP_CONFIG, (q) => a.getSubscriptionGroup(q));
   r(RequestCode.DELETE_SUBSCRIPTIONGROUP, (q) => a.deleteSubscriptionGroup(q));
