@@ -132,6 +132,7 @@ interface Servers {
 function javaEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
   delete env.ROCKETMQ_SERIALIZE_TYPE;
+  delete env.NAMESRV_ADDR;
   delete env.JAVA_TOOL_OPTIONS;
   return env;
 }
