@@ -26,27 +26,34 @@ compatSuite(__filename, [
       await ctx.ok(['produce'], { topic, count: 1, 'run-id': 'warm' }); // creates the topic (4 queues)
       const group = ctx.name('g');
       const reports = [ctx.report('c1'), ctx.report('c2'), ctx.report('c3')];
+      // each consumer ends 20 s after its first message: long enough for the production rounds below
       const consumers = await Promise.all(
         reports.map((report) =>
-          ctx.start(['consume'], { topic, group, count: 1, from: 'first', 'linger-ms': 8000, 'timeout-ms': 60000, report }),
+          ctx.start(['consume'], { topic, group, count: 1, from: 'first', 'linger-ms': 20000, 'timeout-ms': 90000, report }),
         ),
       );
       await Promise.all(consumers.map((c) => c.ready(60000)));
-      // wait for the rebalance to spread the 4 queues (drivers that report queue counts), else give it time
-      const reportsQueues = consumers.every((c) => queuesOf(c) !== undefined);
-      if (reportsQueues) {
+      // drivers that print queue counts: wait until the 4 queues are spread over the 3 consumers
+      if (consumers.every((c) => queuesOf(c) !== undefined)) {
         await until(() => consumers.every((c) => (queuesOf(c) ?? 0) > 0) && consumers.reduce((s, c) => s + (queuesOf(c) ?? 0), 0) === 4, 40000, 'the 4 queues to spread over 3 consumers');
       } else {
-        await sleep(5000);
+        await sleep(3000);
       }
-      const p = await ctx.ok(['produce'], { topic, count: 40 });
+      // production rounds for ~10 s, so a consumer whose rebalance lags still gets its share
+      const runs: string[] = [];
+      const t0 = Date.now();
+      do {
+        const p = await ctx.ok(['produce'], { topic, count: 12, 'run-id': `lb${runs.length}` });
+        runs.push(String(p.runId));
+        await sleep(1000);
+      } while (Date.now() - t0 < 10000);
       const results = await Promise.all(consumers.map((c) => c.result));
-      const got = reports.map((f) => ctx.read<Received>(f).filter((m) => m.runId === p.runId));
+      const got = reports.map((f) => ctx.read<Received>(f).filter((m) => runs.includes(String(m.runId))));
       const all = got.flat();
-      expectIndices(all, String(p.runId), 40, 'the group');
-      got.forEach((g, k) => check(g.length > 0, `consumer ${k} got none of the 40 (shares ${got.map((x) => x.length).join('/')}; results ${JSON.stringify(results.map((r) => r.received))})`));
-      const dup = all.length - new Set(all.map((m) => m.i)).size;
-      check(dup <= 4, `${dup} duplicates across the group`);
+      for (const run of runs) expectIndices(all, run, 12, `round ${run} over the group`);
+      got.forEach((g, k) => check(g.length > 0, `consumer ${k} got none of the messages (shares ${got.map((x) => x.length).join('/')}; results ${JSON.stringify(results.map((r) => r.received))})`));
+      const dup = all.length - new Set(all.map((m) => `${m.runId}:${m.i}`)).size;
+      check(dup <= 12, `${dup} duplicates across the group`);
     },
   },
   {

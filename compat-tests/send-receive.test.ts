@@ -73,11 +73,11 @@ compatSuite(__filename, [
   {
     id: 'keys-tags-props',
     run: async (ctx) => {
-      const { got, runId } = await sendThenReceive(ctx, 'sync', 10, { tag: 'TagK', 'keys-prefix': 'key-', props: 'color=red,idx={i}' });
+      const { got, runId } = await sendThenReceive(ctx, 'sync', 10, { tag: 'TagK', 'keys-prefix': 'key-', props: 'color=red,size=XL' });
       for (const m of got.filter((g) => g.runId === runId)) {
         check(m.keys === `key-${m.i}`, `i=${m.i}: keys '${m.keys}'`);
         check(m.tags === 'TagK', `i=${m.i}: tags '${m.tags}'`);
-        check(m.props?.color === 'red' && m.props?.idx === String(m.i), `i=${m.i}: props ${JSON.stringify(m.props)}`);
+        check(m.props?.color === 'red' && m.props?.size === 'XL', `i=${m.i}: props ${JSON.stringify(m.props)}`);
       }
     },
   },
