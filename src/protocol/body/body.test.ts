@@ -180,3 +180,36 @@ describe('json', () => {
     expect(quoteJson('a/é\n')).toBe('"a/é\\n"');
   });
 });
+
+describe('json properties', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const fc = require('fast-check') as typeof import('fast-check');
+  const jsonValue = fc.jsonValue({ maxDepth: 4 });
+
+  it('parseJson reads whatever JSON.stringify writes', () => {
+    fc.assert(fc.property(jsonValue, (v) => {
+      const r = parseJson(JSON.stringify(v));
+      expect(r.ok).toBe(true);
+      if (r.ok) expect(JSON.stringify(r.value)).toBe(JSON.stringify(v));
+    }));
+  });
+
+  it('standard-mode output is valid JSON and reads back (keys sorted)', () => {
+    fc.assert(fc.property(fc.dictionary(fc.string(), fc.oneof(fc.string(), fc.integer(), fc.boolean())), fc.array(fc.integer({ min: 0, max: 1e9 })), (d, ids) => {
+      const m = new Map<number, string>(ids.map((i) => [i, `h:${i}`]));
+      const text = toFastJson({ d, m }, { standard: true });
+      const back = JSON.parse(text) as { d?: Record<string, unknown>; m: Record<string, string> };
+      expect(back.m).toEqual(Object.fromEntries([...m].map(([k, v]) => [String(k), v])));
+      const p = parseJson(text);
+      expect(p.ok).toBe(true);
+    }));
+  });
+
+  it('default-mode output with integer keys reads back with parseJson', () => {
+    fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: 1e9 })), (ids) => {
+      const m = new Map<number, string>(ids.map((i) => [i, `h:${i}`]));
+      const r = parseJson(toFastJson(m));
+      expect(r.ok && Object.keys(r.value as object).length).toBe(new Set(ids).size);
+    }));
+  });
+});
