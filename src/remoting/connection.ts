@@ -39,6 +39,11 @@ export class Connection extends EventEmitter {
   private readonly pending = new Map<number, Pending>();
   private closed = false;
   private pausedForDrain = false;
+  private corked = false;
+  private readonly uncork = (): void => {
+    this.corked = false;
+    this.socket.uncork();
+  };
 
   constructor(readonly socket: Socket, private readonly opts: ConnectionOptions) {
     super();
@@ -68,14 +73,15 @@ export class Connection extends EventEmitter {
   send(cmd: RemotingCommand): boolean {
     if (this.closed || this.socket.destroyed) return false;
     const parts = encodeCommandParts(cmd);
-    let ok: boolean;
-    if (parts.length === 1) ok = this.socket.write(parts[0]);
-    else {
+    // Everything written in one tick (say, the responses to all requests of one read) leaves in
+    // one writev: the socket is corked at the first write and uncorked when the tick ends.
+    if (!this.corked) {
+      this.corked = true;
       this.socket.cork();
-      this.socket.write(parts[0]);
-      ok = this.socket.write(parts[1]);
-      this.socket.uncork();
+      process.nextTick(this.uncork);
     }
+    let ok = this.socket.write(parts[0]);
+    if (parts.length > 1) ok = this.socket.write(parts[1]);
     if (!ok && !this.pausedForDrain) {
       // Back-pressure: stop reading from a peer that does not drain what we write.
       this.pausedForDrain = true;
