@@ -62,6 +62,7 @@ export class CommitLog {
   private flushedPhy = 0;
   private flushedTimestamp = 0;
   private writing = false;
+  private scheduled = false;
   private flushRequested = false;
   private waiters: SyncWaiter[] = [];
   private writeWaiters: SyncWaiter[] = [];
@@ -269,7 +270,7 @@ export class CommitLog {
 
   /** Resolves once the writer loop has passed (ASYNC back-pressure). */
   waitWriterIdle(): Promise<void> {
-    if (!this.writing) return Promise.resolve();
+    if (!this.writing && !this.scheduled) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -299,7 +300,7 @@ export class CommitLog {
 
   /** Writes and fdatasyncs everything appended so far. */
   async flushAll(): Promise<void> {
-    if (this.appendPhy <= this.flushedPhy && !this.writing) return;
+    if (this.appendPhy <= this.flushedPhy && !this.writing && !this.scheduled) return;
     this.flushRequested = true;
     this.kick();
     await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
@@ -317,10 +318,19 @@ export class CommitLog {
     this.waiters = keep;
   }
 
+  /**
+   * Schedules the writer for the next turn of the event loop, so every append made in this turn is
+   * written (and for SYNC_FLUSH, synced) together, and producers never starve I/O.
+   */
   private kick(): void {
-    if (this.writing) return;
-    this.writing = true;
-    void this.writerLoop();
+    if (this.writing || this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      if (this.writing) return;
+      this.writing = true;
+      void this.writerLoop();
+    });
   }
 
   private async writerLoop(): Promise<void> {
@@ -356,7 +366,11 @@ export class CommitLog {
             expect = s.phyStart + s.used;
             i++;
           }
-          await writevAll(seg.fd, bufs, pos);
+          const bytes = bufs.reduce((n, b) => n + b.length, 0);
+          // small batches go straight to the page cache on this thread (saves a thread-pool round
+          // trip per group commit); large ones are written off-thread so the loop keeps serving
+          if (bytes <= SYNC_WRITE_MAX_BYTES) writevAllSync(seg.fd, bufs, pos);
+          else await writevAll(seg.fd, bufs, pos);
           seg.dirty = true;
           for (let k = 0; k < ends.length; k++) {
             const s = pending[i - ends.length + k]!;
@@ -505,6 +519,25 @@ export class CommitLog {
     for (const s of this.segments) fs.closeSync(s.fd);
     this.segments = [];
     this.slabs = [];
+  }
+}
+
+const SYNC_WRITE_MAX_BYTES = 256 * 1024;
+
+function writevAllSync(fd: number, bufs: Buffer[], position: number): void {
+  let pos = position;
+  let rest = bufs;
+  while (rest.length > 0) {
+    const n = fs.writevSync(fd, rest, pos);
+    pos += n;
+    let skip = n;
+    const next: Buffer[] = [];
+    for (const b of rest) {
+      if (skip >= b.length) { skip -= b.length; continue; }
+      next.push(skip > 0 ? b.subarray(skip) : b);
+      skip = 0;
+    }
+    rest = next;
   }
 }
 

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import { DefaultMessageStore } from './default-message-store';
 import { PutMessageStatus } from './message-store';
 import { crashStoreConfig, CRASH_QUEUES, CRASH_TOPIC, crashMessage } from './crash-support';
+import { defaultStoreConfig } from './store-config';
 import type { FlushDiskType } from './store-config';
 
 /** Synchronous write to stdout; the pipe is non-blocking, so spin on EAGAIN (test child only). */
@@ -24,7 +25,13 @@ function out(line: string): void {
 async function main(): Promise<void> {
   const [root, mode, writersArg, cycle] = process.argv.slice(2);
   if (!root || !mode || !writersArg || !cycle) throw new Error('usage: crash-child <root> <mode> <writers> <cycle>');
-  const store = new DefaultMessageStore(crashStoreConfig(root, mode as FlushDiskType));
+  // CRASH_CHILD_GEOMETRY=default: Java file sizes (benchmark); else the small crash-test geometry
+  const cfg = process.env.CRASH_CHILD_GEOMETRY === 'default'
+    ? defaultStoreConfig(root, { flushDiskType: mode as FlushDiskType })
+    : crashStoreConfig(root, mode as FlushDiskType);
+  const store = new DefaultMessageStore(cfg);
+  const bodySize = Number(process.env.CRASH_CHILD_BODY_BYTES ?? 0);
+  const pad = bodySize > 0 ? Buffer.alloc(bodySize, 0x61) : undefined;
   await store.start();
   out(`READY ${JSON.stringify(store.lastRecovery)}\n`);
   const writers = Number(writersArg);
@@ -34,7 +41,7 @@ async function main(): Promise<void> {
       const queueId = w % CRASH_QUEUES;
       for (let seq = 1; ; seq++) {
         const body = `${cycle}:${w}:${seq}`;
-        const r = await store.putMessage(crashMessage(CRASH_TOPIC, queueId, body));
+        const r = await store.putMessage(crashMessage(CRASH_TOPIC, queueId, body, pad));
         if (r.status !== PutMessageStatus.PUT_OK) {
           out(`E ${r.status}\n`);
           return;
