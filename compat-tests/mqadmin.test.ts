@@ -1,17 +1,23 @@
 // mqadmin itself (MQAdminStartup from the rocketmq-tools jar of each Java line) against the target:
 // updateTopic, topicList, topicRoute, topicStatus, clusterList, consumerProgress, brokerStatus,
 // updateSubGroup, deleteTopic, queryMsgById. mqadmin exits 0 even on failure; we judge its output.
-import { check, Sent } from './lib/checks';
+import { check, Sent, sleep } from './lib/checks';
 import { runMqadmin } from './lib/mqadmin';
 import { compatSuite, Ctx } from './lib/suite';
 
 const JAVA = ['java-4.9.8', 'java-5.3.3'] as const;
 
+/** Runs mqadmin until its output satisfies `expect` (state such as committed offsets settles asynchronously), 3 tries. */
 async function mq(ctx: Ctx, args: string[], expect: (out: string) => boolean, what: string): Promise<string> {
-  const r = await runMqadmin(ctx.client, ctx.namesrv, args);
-  const failed = /Exception|Error:/.test(r.stdout) || /SubCommandException|MQClientException|RemotingException/.test(r.stderr);
-  check(!failed && expect(r.stdout), `mqadmin ${args.join(' ')}: ${what}\nstdout: ${r.stdout.slice(0, 600)}\nstderr: ${r.stderr.slice(-600)}`);
-  return r.stdout;
+  for (let attempt = 1; ; attempt++) {
+    const r = await runMqadmin(ctx.client, ctx.namesrv, args);
+    const failed = /Exception|Error:/.test(r.stdout) || /SubCommandException|MQClientException|RemotingException/.test(r.stderr);
+    if (!failed && expect(r.stdout)) return r.stdout;
+    if (attempt >= 3) {
+      check(false, `mqadmin ${args.join(' ')}: ${what}\nstdout: ${r.stdout.slice(-1500)}\nstderr: ${r.stderr.slice(-600)}`);
+    }
+    await sleep(2000);
+  }
 }
 
 compatSuite(__filename, [

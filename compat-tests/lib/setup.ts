@@ -148,10 +148,21 @@ export async function buildJavaDriver(version: JavaClientVersion): Promise<JavaB
   const cpFile = path.join(out, 'classpath.txt');
   const classes = path.join(out, 'target', 'classes');
   const inputs = [path.join(JAVA_DIR, 'pom.xml'), ...walk(path.join(JAVA_DIR, 'src'), () => false)];
-  await cachedBuild(`java-driver-${version}`, inputs, [cpFile, classes], () =>
-    mvn(JAVA_DIR, ['-P', `rmq-${version}`, 'package', 'dependency:build-classpath']),
-  );
-  return { classpath: `${classes}${path.delimiter}${fs.readFileSync(cpFile, 'utf8').trim()}` };
+  const current = path.join(out, 'current-classes.txt');
+  await cachedBuild(`java-driver-${version}`, inputs, [cpFile, classes, current], () => {
+    mvn(JAVA_DIR, ['-P', `rmq-${version}`, 'package', 'dependency:build-classpath']);
+    // JVMs of a concurrent run may still load classes: give each build its own immutable copy
+    const snap = path.join(out, `classes-${Date.now().toString(36)}`);
+    fs.cpSync(classes, `${snap}.tmp`, { recursive: true });
+    fs.renameSync(`${snap}.tmp`, snap);
+    fs.writeFileSync(current, snap);
+    for (const d of fs.readdirSync(out)) {
+      const p = path.join(out, d);
+      if (d.startsWith('classes-') && p !== snap && Date.now() - fs.statSync(p).mtimeMs > 3600_000) fs.rmSync(p, { recursive: true, force: true });
+    }
+  });
+  const snapDir = fs.readFileSync(current, 'utf8').trim();
+  return { classpath: `${snapDir}${path.delimiter}${fs.readFileSync(cpFile, 'utf8').trim()}` };
 }
 
 /** The classpath of the official NameServer + Broker of one version. */

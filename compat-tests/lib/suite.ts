@@ -63,6 +63,32 @@ function dockerMissing(): string | undefined {
   return dockerNote;
 }
 
+/** Scenarios of one file run at once (COMPAT_CONCURRENCY, default 3): most of their time is waiting. */
+export function concurrency(): number {
+  const n = Number(process.env.COMPAT_CONCURRENCY ?? 3);
+  return Number.isFinite(n) && n >= 1 ? Math.floor(n) : 1;
+}
+
+class Semaphore {
+  private free: number;
+  private readonly queue: Array<() => void> = [];
+  constructor(n: number) {
+    this.free = n;
+  }
+  async acquire(): Promise<() => void> {
+    if (this.free > 0) this.free--;
+    else await new Promise<void>((r) => this.queue.push(r));
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.queue.shift();
+      if (next) next();
+      else this.free++;
+    };
+  }
+}
+
 const short: Record<Client, string> = { 'java-4.9.8': 'j49', 'java-5.3.3': 'j53', go: 'go' };
 
 export function compatSuite(file: string, scenarios: Scenario[]): void {
@@ -76,19 +102,26 @@ export function compatSuite(file: string, scenarios: Scenario[]): void {
         process.stderr.write(`compat: testcontainers target skipped: ${skipReason}\n`);
       }
       const running: RunningDriver[] = [];
+      // started once, by beforeAll or by whichever (concurrent) test asks first
+      let starting: Promise<void> | undefined;
+      const ensureTarget = (): Promise<void> => {
+        starting ??= (async () => {
+          // build the drivers (and install mvn/go on a fresh machine) before any scenario runs
+          for (const c of selectedClients()) {
+            if (clientAvailable(c)) await driverCommand(c).catch(() => undefined);
+          }
+          try {
+            target = await startTarget(label);
+          } catch (e) {
+            if (!(e instanceof TargetSkipped)) startError = e as Error;
+          }
+        })();
+        return starting;
+      };
+      const slots = new Semaphore(concurrency());
 
       beforeAll(async () => {
-        if (skipReason) return;
-        // build the drivers (and install mvn/go on a fresh machine) before any test's clock starts
-        for (const c of selectedClients()) {
-          if (clientAvailable(c)) await driverCommand(c).catch(() => undefined);
-        }
-        try {
-          target = await startTarget(label);
-        } catch (e) {
-          if (e instanceof TargetSkipped) return;
-          startError = e as Error;
-        }
+        if (!skipReason) await ensureTarget();
       }, 600_000);
 
       afterAll(async () => {
@@ -115,9 +148,12 @@ export function compatSuite(file: string, scenarios: Scenario[]): void {
             test.skip(`${testName} (driver not available)`, () => undefined);
             continue;
           }
-          test(
+          const testFn = concurrency() > 1 ? test.concurrent : test;
+          testFn(
             testName,
             async () => {
+              await ensureTarget();
+              const release = await slots.acquire();
               const gap = expectedGap(label, sc.id, client);
               const t0 = Date.now();
               try {
@@ -163,6 +199,8 @@ export function compatSuite(file: string, scenarios: Scenario[]): void {
                 }
                 record({ ...base, status: 'fail', ms: Date.now() - t0, detail });
                 throw e;
+              } finally {
+                release();
               }
               if (gap) {
                 record({ ...base, status: 'unexpected-pass', ms: Date.now() - t0, detail: `listed as gap: ${gap.reason}` });
@@ -171,7 +209,8 @@ export function compatSuite(file: string, scenarios: Scenario[]): void {
                 record({ ...base, status: 'pass', ms: Date.now() - t0 });
               }
             },
-            sc.timeoutMs ?? 150_000,
+            // the clock includes waiting for the target and for a concurrency slot
+            (sc.timeoutMs ?? 150_000) + 600_000,
           );
         }
       });
