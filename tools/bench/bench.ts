@@ -3,7 +3,7 @@
 // even ones). Throughput from the official benchmark.Producer, send latency histograms from the compat
 // Java driver, consume rate from draining a backlog, RSS/CPU from /proc, cold start and restart times.
 // Writes tools/bench/results/{RESULTS.md,chart.png,chart.svg,run.json} (--quick: results/quick/).
-import { execFileSync } from 'child_process';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -32,7 +32,7 @@ function parseArgs(argv: string[]): Options {
     return i >= 0 ? argv[i + 1] : undefined;
   };
   const reps = Number(val('--reps') ?? (quick ? 1 : 3));
-  const seconds = Number(val('--seconds') ?? (quick ? 12 : 15));
+  const seconds = Number(val('--seconds') ?? (quick ? 12 : 13));
   if (seconds < 12) throw new Error('--seconds must be ≥ 12 (benchmark.Producer reports once it has 10 one-second snapshots)');
   const only = (val('--only') ?? 'ours,java').split(',').filter((k): k is Kind => k === 'ours' || k === 'java');
   const here = path.join(__dirname, 'results');
@@ -40,7 +40,7 @@ function parseArgs(argv: string[]): Options {
     quick,
     reps,
     seconds,
-    latencyCount: (threads) => (quick ? 250 : 1000) * (threads === 8 ? 8 : 16),
+    latencyCount: (threads) => (quick ? 250 : 500) * (threads === 8 ? 8 : 16),
     out: val('--out') ?? (quick ? path.join(here, 'quick') : here),
     only,
   };
@@ -153,12 +153,8 @@ async function runRep(kind: Kind, rep: number, o: Options, bar: Progress, run: B
 }
 
 function javaVersion(): string {
-  try {
-    return execFileSync('java', ['-version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim() || 'java';
-  } catch (e) {
-    const err = e as { stderr?: string };
-    return (err.stderr ?? '').split('\n')[0];
-  }
+  const r = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  return `${r.stderr ?? ''}${r.stdout ?? ''}`.split('\n')[0].trim() || 'java';
 }
 
 export async function main(argv: string[]): Promise<void> {
@@ -167,13 +163,7 @@ export async function main(argv: string[]): Promise<void> {
   process.stderr.write(`rocketmq-ts bench: ${o.quick ? 'quick, ' : ''}${o.reps} repetition(s), producer runs of ${o.seconds} s, output ${o.out}\n`);
   process.stderr.write('preparing: Java reference server classpath, benchmark programs, Java driver (cached after the first run)\n');
   const [, cp] = await Promise.all([buildServerClasspath('5.3.3'), benchmarkClasspath(), prepareDriver()]);
-  let java = '';
-  try {
-    execFileSync('java', ['-version'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  } catch {
-    // unreachable when ensureJavaTools passed
-  }
-  java = javaVersion();
+  const java = javaVersion();
   const run: BenchRun = {
     startedAt: new Date().toISOString(),
     finishedAt: '',

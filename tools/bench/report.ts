@@ -176,14 +176,18 @@ export function chartSvg(run: BenchRun): string {
         ),
       ),
     );
-    const maxV = Math.max(1e-9, ...stats.flat().map((s) => s?.max ?? 0)) * 1.1;
+    const rawMax = Math.max(1e-9, ...stats.flat().map((s) => s?.max ?? 0)) * 1.08;
+    const mag = 10 ** Math.floor(Math.log10(rawMax / 6));
+    const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((st) => Math.ceil(rawMax / st) <= 6) ?? 10 * mag;
+    const ticks = Math.ceil(rawMax / step);
+    const maxV = step * ticks;
     parts.push(`<text x="${left}" y="${y0 + 4}" font-size="14">${esc(p.title)}</text>`);
     const yOf = (v: number): number => y0 + 20 + panelH - (v / maxV) * panelH;
-    for (let i = 0; i <= 5; i++) {
-      const v = (maxV * i) / 5;
+    for (let i = 0; i <= ticks; i++) {
+      const v = step * i;
       const y = yOf(v);
       parts.push(`<line x1="${left}" x2="${left + plotW}" y1="${y}" y2="${y}" stroke="#ddd"/>`);
-      parts.push(`<text x="${left - 6}" y="${y + 4}" text-anchor="end">${fmt(v, v < 10 ? 1 : 0)}</text>`);
+      parts.push(`<text x="${left - 6}" y="${y + 4}" text-anchor="end">${fmt(v, step < 1 ? 1 : 0)}</text>`);
     }
     const groupW = plotW / configs.length;
     const barW = groupW * 0.32;
