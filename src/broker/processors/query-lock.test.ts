@@ -47,6 +47,10 @@ describe('QUERY_MESSAGE / VIEW_MESSAGE_BY_ID', () => {
     expect(missing?.code).toBe(ResponseCode.SYSTEM_ERROR);
     expect(missing?.remark).toBe('can not find message by the offset, 999999');
 
+    // Java admin tools query up to Long.MAX_VALUE.
+    const maxLong = await tb.call(RequestCode.QUERY_MESSAGE, { topic: 'QT', key: 'U-2', maxNum: '32', beginTimestamp: '0', endTimestamp: '9223372036854775807', _UNIQUE_KEY_QUERY: 'true' });
+    expect(maxLong?.code).toBe(ResponseCode.SUCCESS);
+
     const bad = await tb.call(RequestCode.QUERY_MESSAGE, { topic: 'QT' });
     expect(bad?.code).toBe(ResponseCode.SYSTEM_ERROR);
   });

@@ -13,8 +13,27 @@ import type { BrokerContext } from '../broker-context';
 /** MixAll.UNIQUE_MSG_QUERY_FLAG. */
 export const UNIQUE_MSG_QUERY_FLAG = '_UNIQUE_KEY_QUERY';
 
+/**
+ * Java longs beyond 2^53 (admin tools query up to Long.MAX_VALUE) are clamped to the nearest safe
+ * integer, which is exact for any real timestamp; the generic header codec would reject them.
+ */
+export function clampLongFields(request: RemotingCommand, names: readonly string[]): RemotingCommand {
+  const ext = request.extFields;
+  if (!ext) return request;
+  let out: Record<string, string> | undefined;
+  for (const n of names) {
+    const v = ext[n];
+    if (v === undefined || !/^[+-]?\d{16,}$/.test(v)) continue;
+    const num = Number(v);
+    if (Number.isSafeInteger(num)) continue;
+    out ??= { ...ext };
+    out[n] = String(num > 0 ? Number.MAX_SAFE_INTEGER : -Number.MAX_SAFE_INTEGER);
+  }
+  return out ? { ...request, extFields: out } : request;
+}
+
 export async function queryMessage(ctx: BrokerContext, request: RemotingCommand): Promise<RemotingCommand> {
-  const h = requireHeader(QueryMessageRequestHeader, request);
+  const h = requireHeader(QueryMessageRequestHeader, clampLongFields(request, ['beginTimestamp', 'endTimestamp']));
   let maxNum = h.maxNum;
   if (request.extFields?.[UNIQUE_MSG_QUERY_FLAG] === 'true') maxNum = ctx.config.defaultQueryMaxNum;
   maxNum = Math.min(maxNum, ctx.config.maxMsgsNumBatch);
