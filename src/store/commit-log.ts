@@ -499,19 +499,28 @@ export class CommitLog {
     return b;
   }
 
-  /** Deletes whole segments that end at or before `phy` (retention); returns how many. */
-  deleteSegmentsBefore(phy: number): number {
-    let n = 0;
-    while (this.segments.length > 1 && this.segments[0]!.start + this.segSize <= phy) {
-      const s = this.segments.shift()!;
+  /**
+   * Retention (CommitLog.deleteExpiredFile): deletes the oldest segments, never the current one,
+   * whose last modification is older than `reservedMs` (or any, when `force`), oldest first and
+   * stopping at the first one kept so the log stays contiguous. Returns the paths deleted.
+   */
+  deleteExpiredSegments(now: number, reservedMs: number, force: boolean, maxFiles: number): string[] {
+    const deleted: string[] = [];
+    while (this.segments.length > 1 && deleted.length < maxFiles) {
+      const s = this.segments[0]!;
+      let mtime: number;
+      try { mtime = fs.fstatSync(s.fd).mtimeMs; } catch { mtime = 0; }
+      if (!force && mtime + reservedMs > now) break;
+      if (this.slabs.some((x) => x.seg === s && x.written < x.used)) break;
+      this.segments.shift();
       fs.closeSync(s.fd);
       fs.rmSync(s.path, { force: true });
-      n++;
+      deleted.push(s.path);
     }
     while (this.slabs.length > 0 && this.slabs[0]!.phyStart < this.minPhyOffset && this.slabs[0]!.written === this.slabs[0]!.used) {
       this.cachedBytes -= this.slabs.shift()!.buf.length;
     }
-    return n;
+    return deleted;
   }
 
   async close(): Promise<void> {

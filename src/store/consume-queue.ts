@@ -99,15 +99,43 @@ export class ConsumeQueue implements QueueAccess {
     this.min = this.files[0]!.startUnit;
   }
 
-  /** Moves min offset to the first unit pointing at or after `minPhy` (correctMinOffset). */
+  /**
+   * Moves min offset to the first unit pointing at or after `minPhy` (correctMinOffset). Units of a
+   * queue are in commit-log order (pre-blank units first), so this is a binary search.
+   */
   correctMinOffset(minPhy: number): void {
-    let m = this.min;
-    while (m < this.max) {
-      const u = this.unitAt(m);
-      if (u && u.size !== BLANK_SIZE && u.phyOffset >= minPhy) break;
-      m++;
+    let lo = this.min;
+    let hi = this.max;
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      const u = this.unitAt(mid);
+      if (u && u.size !== BLANK_SIZE && u.phyOffset >= minPhy) hi = mid;
+      else lo = mid + 1;
     }
-    this.min = m;
+    this.min = lo;
+  }
+
+  /**
+   * Retention (ConsumeQueue.deleteExpiredFile): deletes files, never the last one, whose last unit
+   * points before `minPhy` (all their data is gone), then corrects the min offset. Returns how many.
+   */
+  deleteExpiredFiles(minPhy: number): number {
+    let n = 0;
+    while (this.files.length > 1) {
+      const f = this.files[0]!;
+      const last = this.readFromFile(f, this.unitsPerFile - 1, 1);
+      if (!last || last.length < CQ_STORE_UNIT_SIZE) break;
+      const u = decodeCqUnit(last, 0);
+      if (u.size !== BLANK_SIZE && u.phyOffset + u.size > minPhy) break;
+      this.files.shift();
+      fs.closeSync(f.fd);
+      fs.rmSync(f.path, { force: true });
+      n++;
+    }
+    this.ra = null;
+    if (this.files.length > 0 && this.min < this.files[0]!.startUnit) this.min = this.files[0]!.startUnit;
+    this.correctMinOffset(minPhy);
+    return n;
   }
 
   /** Drops units whose record does not end at or before `maxPhy` (after commit-log truncation). */

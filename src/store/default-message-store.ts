@@ -63,6 +63,7 @@ export class DefaultMessageStore implements MessageStore {
   private readonly tagsCodeOf: (topic: string, properties: string, storeTimestamp: number) => number;
   private readonly logAccess: LogAccess;
   private running = false;
+  private diskFull = false;
   private timers: NodeJS.Timeout[] = [];
   private lastDispatchTimestamp = 0;
   private flushingLogics: Promise<void> | null = null;
@@ -112,6 +113,8 @@ export class DefaultMessageStore implements MessageStore {
       this.timers.push(setInterval(() => this.commitLog.expireWaiters(Date.now()), 200));
     }
     this.timers.push(setInterval(() => { void this.flushLogics(); }, this.config.flushIntervalConsumeQueue));
+    this.timers.push(setInterval(() => { this.cleanResources(); }, this.config.cleanResourceInterval));
+    this.checkDisk();
     for (const t of this.timers) t.unref();
   }
 
@@ -245,6 +248,51 @@ export class DefaultMessageStore implements MessageStore {
     return this.flushingLogics;
   }
 
+  private diskUsagePercent(): number {
+    try {
+      const st = fs.statfsSync(this.config.storePathCommitLog);
+      return st.blocks > 0 ? ((st.blocks - st.bfree) / st.blocks) * 100 : 0;
+    } catch {
+      return 0;
+    }
+  }
+
+  /** Sets the disk-full flag (diskSpaceWarningLevelRatio): puts are refused while it holds. */
+  private checkDisk(): number {
+    const used = this.diskUsagePercent();
+    const full = used >= this.config.diskSpaceWarningLevelRatio;
+    if (full !== this.diskFull) this.log.warn({ usedPercent: used.toFixed(1), full }, 'store disk-full flag changed');
+    this.diskFull = full;
+    return used;
+  }
+
+  /**
+   * Retention (DefaultMessageStore.CleanCommitLogService + CleanConsumeQueueService): at the
+   * deleteWhen hours, or when the disk is above diskMaxUsedSpaceRatio, delete commit-log segments
+   * older than fileReservedTime; above diskSpaceCleanForciblyRatio delete the oldest even if not
+   * expired. Then drop consume-queue and index files that only point at deleted data.
+   */
+  cleanResources(opts: { now?: number; manual?: boolean; forceUsedPercent?: number } = {}): { deleted: string[]; usedPercent: number } {
+    const now = opts.now ?? Date.now();
+    const used = opts.forceUsedPercent ?? this.checkDisk();
+    if (opts.forceUsedPercent !== undefined) this.diskFull = used >= this.config.diskSpaceWarningLevelRatio;
+    const hours = this.config.deleteWhen.split(';').map((h) => Number(h.trim()));
+    const isTime = hours.includes(new Date(now).getHours());
+    const overMax = used >= this.config.diskMaxUsedSpaceRatio;
+    const force = used >= this.config.diskSpaceCleanForciblyRatio;
+    let deleted: string[] = [];
+    if (isTime || overMax || force || opts.manual) {
+      deleted = this.commitLog.deleteExpiredSegments(now, this.config.fileReservedTime * 3600_000, force, this.config.deleteFilesBatchMax);
+    }
+    if (deleted.length > 0) {
+      const minPhy = this.commitLog.minPhyOffset;
+      for (const t of this.queues.values()) for (const cq of t.values()) cq.deleteExpiredFiles(minPhy);
+      this.index.deleteExpired(minPhy);
+      this.log.info({ deleted: deleted.length, minPhy, usedPercent: used.toFixed(1), forced: force }, 'retention deleted commit-log files');
+    }
+    return { deleted, usedPercent: used };
+  }
+
   async flush(): Promise<void> {
     await this.commitLog.flushAll();
     if (this.flushingLogics) await this.flushingLogics;
@@ -272,14 +320,14 @@ export class DefaultMessageStore implements MessageStore {
   }
 
   async putMessage(msg: PutMessageInput): Promise<PutMessageResult> {
-    if (!this.running) return failed(PutMessageStatus.SERVICE_NOT_AVAILABLE);
+    if (!this.running || this.diskFull) return failed(PutMessageStatus.SERVICE_NOT_AVAILABLE);
     const p = preparePut(msg, this.config.maxMessageSize);
     if (!('record' in p)) return p;
     return this.append([p], msg.waitStoreMsgOK !== false);
   }
 
   async putMessages(batch: PutMessagesInput): Promise<PutMessageResult> {
-    if (!this.running) return failed(PutMessageStatus.SERVICE_NOT_AVAILABLE);
+    if (!this.running || this.diskFull) return failed(PutMessageStatus.SERVICE_NOT_AVAILABLE);
     const ps = expandBatch(batch, this.config.maxMessageSize);
     if (!Array.isArray(ps)) return ps;
     return this.append(ps, batch.waitStoreMsgOK !== false);

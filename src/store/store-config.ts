@@ -34,6 +34,9 @@ export interface MessageStoreConfig {
   readonly diskMaxUsedSpaceRatio: number;
   readonly diskSpaceCleanForciblyRatio: number;
   readonly diskSpaceWarningLevelRatio: number;
+  readonly cleanResourceInterval: number;
+  /** Max commit-log files deleted per clean run (Java deletes in batches with pauses). */
+  readonly deleteFilesBatchMax: number;
 }
 
 export function defaultStoreConfig(root: string, overrides: Partial<MessageStoreConfig> = {}): MessageStoreConfig {
@@ -59,6 +62,8 @@ export function defaultStoreConfig(root: string, overrides: Partial<MessageStore
     diskMaxUsedSpaceRatio: 75,
     diskSpaceCleanForciblyRatio: 85,
     diskSpaceWarningLevelRatio: 90,
+    cleanResourceInterval: 10000,
+    deleteFilesBatchMax: 10,
     ...overrides,
   };
 }
