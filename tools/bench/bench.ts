@@ -164,12 +164,16 @@ export async function main(argv: string[]): Promise<void> {
   process.stderr.write('preparing: Java reference server classpath, benchmark programs, Java driver (cached after the first run)\n');
   const [, cp] = await Promise.all([buildServerClasspath('5.3.3'), benchmarkClasspath(), prepareDriver()]);
   const java = javaVersion();
+  const git = (args: string[]): string => spawnSync('git', args, { cwd: path.join(__dirname, '..', '..'), encoding: 'utf8' }).stdout?.trim() ?? '';
+  const dirty = git(['status', '--porcelain', '--', 'src']).split('\n').filter(Boolean).length;
+  const revision = `${git(['rev-parse', '--short', 'HEAD'])}${dirty ? ` + ${dirty} uncommitted file(s) under src/` : ''}`;
   const run: BenchRun = {
     startedAt: new Date().toISOString(),
     finishedAt: '',
     quick: o.quick,
     reps: o.reps,
     producerSeconds: o.seconds,
+    revision,
     host: {
       cpus: os.cpus().length,
       memGiB: Math.round(os.totalmem() / 2 ** 30),

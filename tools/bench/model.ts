@@ -47,6 +47,8 @@ export interface BenchRun {
   quick: boolean;
   reps: number;
   producerSeconds: number;
+  /** git HEAD of the checkout our broker was built from */
+  revision?: string;
   host: { cpus: number; memGiB: number; node: string; java: string; loadAvgStart: number; loadAvgEnd: number };
   loadAvg: number[];
   cells: SendCell[];

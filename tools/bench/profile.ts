@@ -1,5 +1,5 @@
 // `node tools/bench/run.js profile [--seconds 20] [--out DIR]`: our broker under load with
-// `node --cpu-prof` (through NODE_OPTIONS on the broker process only): ASYNC_FLUSH 128 B × 64 producer
+// `node --cpu-prof` (on the broker process only; Node 20 refuses it in NODE_OPTIONS): ASYNC_FLUSH 128 B × 64 producer
 // threads, then a backlog drain, then SYNC_FLUSH 1 KiB × 64 threads after a restart. Each broker process
 // writes one .cpuprofile at its clean exit; the summary (top self/total time) goes to PROFILE.md and a
 // flame graph per profile to flame-*.svg.
@@ -25,7 +25,7 @@ export async function main(argv: string[]): Promise<void> {
   const cp = await benchmarkClasspath();
   await prepareDriver();
   const load = new MachineLoad();
-  const c = await Cluster.create('ours', BENCH_RUN_DIR, { nodeOptions: `--cpu-prof --cpu-prof-dir=${profDir}` });
+  const c = await Cluster.create('ours', BENCH_RUN_DIR, { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`] });
   const notes: string[] = [];
   const log = (s: string): void => {
     process.stderr.write(`${s}\n`);

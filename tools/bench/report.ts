@@ -101,7 +101,10 @@ export function markdown(run: BenchRun): string {
   const la = spread(run.loadAvg);
   lines.push(`# rocketmq-ts vs Apache RocketMQ 5.3.3 broker${run.quick ? ' (quick run)' : ''}`);
   lines.push('');
-  lines.push(`Run ${run.startedAt} → ${run.finishedAt}; ${run.reps} repetition(s), alternating (ours first in odd repetitions, Java first in even ones).`);
+  lines.push(
+    `Run ${run.startedAt} → ${run.finishedAt}; ${run.reps} repetition(s), alternating (ours first in odd repetitions, Java first in even ones)` +
+      `${run.revision ? `; ours built from ${run.revision}` : ''}.`,
+  );
   lines.push(
     `Machine: ${run.host.cpus} cores, ${run.host.memGiB} GiB, Node ${run.host.node}, ${run.host.java}. **Shared machine**: 1-min load average ${fmt(run.host.loadAvgStart, 1)} at start, ` +
       `${la ? `${fmt(la.median, 1)} median (${fmt(la.min, 1)}–${fmt(la.max, 1)}) during producer runs` : ''}, ${fmt(run.host.loadAvgEnd, 1)} at the end; ` +

@@ -39,19 +39,19 @@ export class Cluster {
     readonly dir: string,
     readonly ports: { namesrv: number; broker: number },
     private readonly classpath: string,
-    private readonly nodeOptions: string | undefined,
+    private readonly nodeArgs: string[],
   ) {
     this.namesrvAddr = `127.0.0.1:${ports.namesrv}`;
     this.brokerAddr = `127.0.0.1:${ports.broker}`;
   }
 
-  static async create(kind: Kind, runDir: string, opts: { nodeOptions?: string } = {}): Promise<Cluster> {
+  static async create(kind: Kind, runDir: string, opts: { nodeArgs?: string[] } = {}): Promise<Cluster> {
     const classpath = kind === 'java' ? (await buildServerClasspath('5.3.3')).classpath : '';
     fs.mkdirSync(runDir, { recursive: true });
     const dir = fs.mkdtempSync(path.join(runDir, `${kind}-`));
     fs.mkdirSync(path.join(dir, 'logs'), { recursive: true });
     const ports = { namesrv: await freePort(), broker: await freePortBlock(-2, 1) };
-    return new Cluster(kind, dir, ports, classpath, opts.nodeOptions);
+    return new Cluster(kind, dir, ports, classpath, opts.nodeArgs ?? []);
   }
 
   get storeDir(): string {
@@ -113,7 +113,6 @@ export class Cluster {
     fs.writeFileSync(file, conf);
     const log = path.join(this.dir, 'logs', `broker-${++this.brokerStarts}.out`);
     const env = this.env();
-    if (this.kind === 'ours' && this.nodeOptions) env.NODE_OPTIONS = this.nodeOptions;
     const t0 = Date.now();
     this.broker =
       this.kind === 'java'
@@ -123,7 +122,7 @@ export class Cluster {
             [...this.javaArgs(JAVA_BROKER_HEAP), 'org.apache.rocketmq.broker.BrokerStartup', '-c', file, '-n', this.namesrvAddr],
             { cwd: this.dir, env, logFile: log },
           )
-        : startProc('ours-broker', process.execPath, [path.join(REPO_ROOT, 'bin', 'rocketmq-ts.js'), 'broker', '-c', file, '-n', this.namesrvAddr], {
+        : startProc('ours-broker', process.execPath, [...this.nodeArgs, path.join(REPO_ROOT, 'bin', 'rocketmq-ts.js'), 'broker', '-c', file, '-n', this.namesrvAddr], {
             cwd: this.dir,
             env,
             logFile: log,
