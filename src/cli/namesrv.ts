@@ -3,6 +3,7 @@
 // NameServer listens on 9876 unless `listenPort` says otherwise and stops cleanly on SIGTERM/SIGINT.
 import { getLogger } from '../common/logger';
 import { loadNamesrvConfig, NamesrvController } from '../namesrv';
+import { EFFECTIVE_KEYS } from '../namesrv/namesrv-config';
 import { parseStartArgs } from './args';
 
 export async function runNamesrv(argv: string[]): Promise<void> {
@@ -11,6 +12,11 @@ export async function runNamesrv(argv: string[]): Promise<void> {
   const { config, badKeys } = loadNamesrvConfig(args.configFile);
   if (args.configFile !== undefined) process.stdout.write(`load config properties file OK, ${args.configFile}\n`);
   for (const key of badKeys) log.warn({ key, value: config.get(key) }, 'bad value in the config file, default kept');
+  const given = config.givenKeys();
+  const unknown = given.filter((k) => !config.isKnown(k));
+  const inert = given.filter((k) => config.isKnown(k) && !EFFECTIVE_KEYS.has(k));
+  if (unknown.length > 0) log.warn({ keys: unknown }, 'unknown keys in the config file (kept and reported, as Java does)');
+  if (inert.length > 0) log.info({ keys: inert }, 'Java keys accepted without effect here (thread pools, Netty tuning)');
   if (args.printConfig) {
     process.stdout.write(config.toPropertiesText());
     return;

@@ -104,6 +104,16 @@ export class NamesrvConfig {
     this.applyProperties(known);
   }
 
+  /** Keys given by the file or by UPDATE_NAMESRV_CONFIG. */
+  givenKeys(): string[] {
+    return [...this.extra.keys()];
+  }
+
+  /** Whether `key` is a Java NamesrvConfig/NettyServerConfig field. */
+  isKnown(key: string): boolean {
+    return key in this.values;
+  }
+
   get(key: string): Scalar | undefined {
     return this.values[key];
   }

@@ -10,7 +10,7 @@ import { unsupportedRemark } from '../remoting/processor';
 import { RemotingServer } from '../remoting/server';
 import { writeFileAtomicSync } from './atomic-file';
 import { KVConfigManager } from './kv-config-manager';
-import { EFFECTIVE_KEYS, NamesrvConfig } from './namesrv-config';
+import { NamesrvConfig } from './namesrv-config';
 import type { NamesrvContext } from './namesrv-context';
 import { BrokerRequestProcessor } from './processors/broker-request-processor';
 import { ClientRequestProcessor } from './processors/client-request-processor';
@@ -165,5 +165,3 @@ export class NamesrvController implements NamesrvContext {
     this.log.info('name server shut down');
   }
 }
-
-export { EFFECTIVE_KEYS };
