@@ -20,7 +20,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { TcpTee, type CapturedFrame } from './tee';
 import { inspectFrame, type FrameExpectation } from './inspect';
-import { freeBrokerPort, freePort, run, sleep, startUntil, stop, type RunResult, type Started } from './procs';
+import { freeBrokerPort, freePort, killAll, run, sleep, startUntil, stop, type RunResult, type Started } from './procs';
 import { requestCodeName } from '../../src/protocol/request-code';
 import { responseCodeName } from '../../src/protocol/response-code';
 
@@ -55,6 +55,9 @@ export const VARIANTS: readonly Variant[] = [
 
 const TOPIC = 'CaptureTopic';
 const GROUP = 'CaptureGroup';
+/** A topic nothing is sent to, consumed by its own group: every pull is held, then not found. */
+const IDLE_TOPIC = 'CaptureIdleTopic';
+const IDLE_GROUP = 'CaptureIdleGroup';
 const CLUSTER = 'CaptureCluster';
 const BROKER_NAME = 'capture-broker';
 const TEE_BROKER_HOST = '127.0.0.2';
@@ -159,11 +162,22 @@ async function startServers(variant: Variant, dir: string): Promise<Servers> {
     { env: javaEnv() },
   );
   const nsTee = new TcpTee({ name: 'namesrv', listenHost: '127.0.0.1', listenPort: 0, targetHost: '127.0.0.1', targetPort: nsPort });
-  const nsAddr = `127.0.0.1:${(await nsTee.listen()).port}`;
-  const brokerPort = await freeBrokerPort(TEE_BROKER_HOST);
-  const brokerTee = new TcpTee({ name: 'broker', listenHost: TEE_BROKER_HOST, listenPort: brokerPort, targetHost: '127.0.0.1', targetPort: brokerPort });
-  await brokerTee.listen();
+  let brokerTee: TcpTee | undefined;
+  let nsAddr: string;
+  let brokerPort: number;
+  try {
+    nsAddr = `127.0.0.1:${(await nsTee.listen()).port}`;
+    brokerPort = await freeBrokerPort(TEE_BROKER_HOST);
+    brokerTee = new TcpTee({ name: 'broker', listenHost: TEE_BROKER_HOST, listenPort: brokerPort, targetHost: '127.0.0.1', targetPort: brokerPort });
+    await brokerTee.listen();
+  } catch (e) {
+    await stop(namesrv.child);
+    await nsTee.close();
+    await brokerTee?.close();
+    throw e;
+  }
   const store = path.join(dir, 'store');
+  fs.rmSync(store, { recursive: true, force: true });
   fs.writeFileSync(
     path.join(dir, 'broker.conf'),
     [
@@ -234,11 +248,15 @@ function label(ctx: Ctx, step: string): void {
   ctx.servers.brokerTee.label = step;
 }
 
-async function runStep(ctx: Ctx, step: string, cmd: string, args: string[], timeoutMs: number): Promise<RunResult> {
+type OkWhen = (r: RunResult) => boolean;
+
+/** Drivers end with a JSON result line (driver contract); mqadmin prints a text line. */
+const succeeded: OkWhen = (r) => r.code === 0 && (r.result ? r.result.ok === true : /success/i.test(r.stdout));
+
+async function runStep(ctx: Ctx, step: string, cmd: string, args: string[], timeoutMs: number, okWhen: OkWhen = succeeded): Promise<RunResult> {
   label(ctx, step);
   const r = await run(cmd, args, timeoutMs, { env: javaEnv(), cwd: ctx.servers.dir });
-  // Drivers end with a JSON result line (driver contract); mqadmin prints a text line.
-  const ok = r.code === 0 && (r.result ? r.result.ok === true : /success/i.test(r.stdout));
+  const ok = okWhen(r);
   const shown = args.map((a, i) => (args[i - 1] === '-cp' ? '<classpath>' : a.split(ctx.servers.dir).join('$CAPTURE_DIR')));
   const log: StepLog = { step, command: [path.basename(cmd), ...shown].join(' '), ok, result: brief(r.result) };
   if (!ok) log.note = `exit ${r.code}${r.timedOut ? ' (timed out)' : ''}: ${r.stderr.split('\n').filter(Boolean).slice(-5).join(' | ')}`;
@@ -265,11 +283,17 @@ function javaDriver(ctx: Ctx, extraJvm: string[] = []): [string, string[]] {
   ];
 }
 
-async function driver(ctx: Ctx, step: string, sub: string[], opts: { extraJvm?: string[]; timeoutMs?: number } = {}): Promise<RunResult> {
+async function driver(
+  ctx: Ctx,
+  step: string,
+  sub: string[],
+  opts: { extraJvm?: string[]; timeoutMs?: number; okWhen?: OkWhen } = {},
+): Promise<RunResult> {
   const common = ['--namesrv', ctx.servers.nsAddr, '--run-id', 'capture'];
-  if (ctx.variant.client === 'go') return runStep(ctx, step, ctx.goBin, [...sub, ...common], opts.timeoutMs ?? 60_000);
+  const limit = opts.timeoutMs ?? 60_000;
+  if (ctx.variant.client === 'go') return runStep(ctx, step, ctx.goBin, [...sub, ...common], limit, opts.okWhen);
   const [cmd, pre] = javaDriver(ctx, opts.extraJvm);
-  return runStep(ctx, step, cmd, [...pre, ...sub, ...common], opts.timeoutMs ?? 60_000);
+  return runStep(ctx, step, cmd, [...pre, ...sub, ...common], limit, opts.okWhen);
 }
 
 async function mqadmin(ctx: Ctx, step: string, args: string[]): Promise<RunResult> {
@@ -285,6 +309,7 @@ function sentCount(r: RunResult): number {
 async function runClientSteps(ctx: Ctx): Promise<void> {
   // The topic is created by the official mqadmin (2 queues keeps the pull traffic small).
   await mqadmin(ctx, 'mqadmin-update-topic', ['updateTopic', '-c', CLUSTER, '-t', TOPIC, '-r', '2', '-w', '2']);
+  await mqadmin(ctx, 'mqadmin-update-idle-topic', ['updateTopic', '-c', CLUSTER, '-t', IDLE_TOPIC, '-r', '1', '-w', '1']);
   await sleep(1500);
   const produce = ['produce', '--topic', TOPIC, '--size', '32'];
   let sent = 0;
@@ -302,6 +327,13 @@ async function runClientSteps(ctx: Ctx): Promise<void> {
   // A second round on the same group: QUERY_CONSUMER_OFFSET now finds a committed offset.
   const more = sentCount(await driver(ctx, 'produce-sync-2', [...produce, '--count', '1', '--mode', 'sync']));
   await driver(ctx, 'consume-2', [...consume, '--count', String(Math.max(more, 1))]);
+  // A topic without messages: the broker holds each pull (Java asks 15 s, Go 20 s) and then answers
+  // PULL_NOT_FOUND. The consumer is expected to end without a message.
+  const idle = ['consume', '--topic', IDLE_TOPIC, '--group', IDLE_GROUP, '--from', 'first', '--timeout-ms', '26000', '--count', '1'];
+  await driver(ctx, 'consume-idle', idle, {
+    timeoutMs: 60_000,
+    okWhen: (r) => r.result?.received === 0,
+  });
   // Last, so its message does not disturb the counts above: a transactional send whose outcome
   // the broker asks back for (END_TRANSACTION, CHECK_TRANSACTION_STATE). The producer lives for
   // seconds, so it also sends the producer-only HEART_BEAT that short produce runs may not.
@@ -504,7 +536,17 @@ function parseArgs(argv: string[]): { variants: Variant[]; out: string; raw?: st
 async function captureVariant(variant: Variant, goBin: string, outDir: string, rawDir?: string): Promise<VariantOutcome & { steps: StepLog[] }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `rmq-capture-${variant.id}-`));
   console.error(`[capture] ${variant.id}: starting NameServer + Broker ${SERVER_VERSION} (${variant.serverSerialize}) in ${dir}`);
-  const servers = await startServers(variant, dir);
+  // Ports are checked free, then bound by Java a little later; other processes on the machine may
+  // take one in between, so a failed start is retried with new ports.
+  let servers: Servers | undefined;
+  for (let attempt = 1; !servers; attempt++) {
+    try {
+      servers = await startServers(variant, dir);
+    } catch (e) {
+      if (attempt >= 3) throw e;
+      console.error(`[capture] ${variant.id}: servers did not start (${String(e).split('\n')[0]}), retrying`);
+    }
+  }
   const ctx: Ctx = { variant, servers, goBin, steps: [] };
   try {
     // Wait for the broker's first REGISTER_BROKER to be answered.
@@ -551,8 +593,15 @@ async function main(): Promise<void> {
 }
 
 if (require.main === module) {
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(sig, () => {
+      killAll();
+      process.exit(130);
+    });
+  }
   main().catch((e: unknown) => {
     console.error(e);
+    killAll();
     process.exit(1);
   });
 }

@@ -3,6 +3,20 @@
 import { spawn, type ChildProcess } from 'child_process';
 import * as net from 'net';
 
+/** Every child still running, so that an interrupted capture can stop what it started. */
+const live = new Set<ChildProcess>();
+
+function track<T extends ChildProcess>(child: T): T {
+  live.add(child);
+  child.once('exit', () => live.delete(child));
+  return child;
+}
+
+/** Kills (SIGKILL) every child this process started that is still running. */
+export function killAll(): void {
+  for (const c of live) c.kill('SIGKILL');
+}
+
 export interface Started {
   child: ChildProcess;
   output: () => string;
@@ -17,7 +31,7 @@ export function startUntil(
   opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
 ): Promise<Started> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = track(spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] }));
     let out = '';
     let done = false;
     const output = (): string => out;
@@ -68,7 +82,7 @@ export interface RunResult {
 /** Runs a command to completion (killed after `timeoutMs`). */
 export function run(cmd: string, args: string[], timeoutMs: number, opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = track(spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] }));
     let stdout = '';
     let stderr = '';
     let timedOut = false;
@@ -102,6 +116,14 @@ export function run(cmd: string, args: string[], timeoutMs: number, opts: { cwd?
   });
 }
 
+/**
+ * A port below Linux's default ephemeral range (32768-60999), so that no outgoing connection's
+ * local port takes it between our check and the Java server's bind.
+ */
+function randomPort(): number {
+  return 12000 + Math.floor(Math.random() * 20000);
+}
+
 function canBind(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = net.createServer();
@@ -116,7 +138,7 @@ function canBind(host: string, port: number): Promise<boolean> {
  */
 export async function freeBrokerPort(teeHost: string): Promise<number> {
   for (let i = 0; i < 200; i++) {
-    const p = 20000 + Math.floor(Math.random() * 30000);
+    const p = randomPort();
     const ok =
       (await canBind('0.0.0.0', p + 1)) &&
       (await canBind('127.0.0.1', p)) &&
@@ -130,7 +152,7 @@ export async function freeBrokerPort(teeHost: string): Promise<number> {
 /** A free port on the wildcard address (the Java NameServer binds 0.0.0.0). */
 export async function freePort(): Promise<number> {
   for (let i = 0; i < 200; i++) {
-    const p = 20000 + Math.floor(Math.random() * 30000);
+    const p = randomPort();
     if (await canBind('0.0.0.0', p)) return p;
   }
   throw new Error('no free port');
