@@ -56,7 +56,7 @@ export function loadConfigFile(file: string): unknown {
   return undefined;
 }
 
-/** MixAll.string2File: previous content to `.bak`, new content via a temp file + rename. */
+/** MixAll.string2File: previous content to `.bak`, new content via a temp file + rename (not fsynced). */
 export function persistConfigFile(file: string, content: string): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   try {
@@ -64,13 +64,8 @@ export function persistConfigFile(file: string, content: string): void {
   } catch {
     // no previous file
   }
+  // Like Java (no fsync): a blocking fsync here would stall every request for tens of ms.
   const tmp = file + '.tmp';
-  const fd = fs.openSync(tmp, 'w');
-  try {
-    fs.writeSync(fd, content);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
+  fs.writeFileSync(tmp, content);
   fs.renameSync(tmp, file);
 }

@@ -141,8 +141,9 @@ export class TopicConfigManager {
 
   private changed(persist = true): void {
     this.dataVersion.nextVersion();
-    if (persist) this.persist();
+    // Listeners first: the NameServer registration is on the send path of a new topic.
     for (const l of this.listeners) l();
+    if (persist) this.persist();
   }
 
   selectTopicConfig(topic: string): TopicConfig | undefined {

@@ -8,7 +8,7 @@ import { SendMessageRequestHeader, SendMessageRequestHeaderV2, SEND_V2_TO_V1 } f
 import { MQVersion } from '../../protocol/version';
 import { RequestCode } from '../../protocol/request-code';
 import { ResponseCode } from '../../protocol/response-code';
-import { createResponse, type ExtFields, type RemotingCommand } from '../../remoting/command';
+import { createResponse, isOneway, type ExtFields, type RemotingCommand } from '../../remoting/command';
 import type { Connection } from '../../remoting/connection';
 import { decodeProperties, encodeProperties, getProperty } from '../../store/message-codec';
 import { PutMessageStatus, type PutMessageResult } from '../../store/message-store';
@@ -26,6 +26,8 @@ type SendHeader = HeaderType<typeof SendMessageRequestHeader>;
 
 const MULTI_TAGS_FLAG = 0x2;
 const DLQ_NUMS_PER_GROUP = 1;
+/** Longest wait for the NameServer registration of a topic created by a send. */
+const REGISTER_ON_CREATE_WAIT_MS = 3000;
 
 /** Java parseRequestHeader: V2 one-letter keys → V1 fields; undefined + reason when a required field is bad. */
 export function parseSendHeader(request: RemotingCommand): { ok: true; header: SendHeader } | { ok: false; reason: string } {
@@ -104,6 +106,15 @@ export class SendMessageProcessor {
   }
 
   async processRequest(conn: Connection, request: RemotingCommand): Promise<RemotingCommand> {
+    const resp = await this.process(conn, request);
+    // A oneway sender never sees the answer: log failures (Java logs failed puts too).
+    if (isOneway(request) && resp.code !== ResponseCode.SUCCESS) {
+      this.ctx.logger.warn({ producer: conn.remoteAddress, code: resp.code, remark: resp.remark }, 'oneway send failed');
+    }
+    return resp;
+  }
+
+  private async process(conn: Connection, request: RemotingCommand): Promise<RemotingCommand> {
     const parsed = parseSendHeader(request);
     if (!parsed.ok) return this.fail(request, ResponseCode.SYSTEM_ERROR, `SendMessageRequestHeader: ${parsed.reason}`);
     const header = parsed.header;
@@ -112,8 +123,14 @@ export class SendMessageProcessor {
     props.set(MessageConst.MSG_REGION, this.ctx.config.regionId);
     props.set(MessageConst.TRACE_ON, String(this.ctx.config.traceOn));
 
+    const existed = this.ctx.topicConfigManager.selectTopicConfig(header.topic) !== undefined;
     const pre = this.msgCheck(conn, request, header);
     if (pre) return pre;
+    if (!existed) {
+      // Java registers a topic created on send with the NameServers before storing and answering,
+      // so that the route exists once the send is acknowledged. Bounded here.
+      await Promise.race([this.ctx.registerBrokerAll(), new Promise((r) => setTimeout(r, REGISTER_ON_CREATE_WAIT_MS).unref())]);
+    }
     const topicConfig = this.ctx.topicConfigManager.selectTopicConfig(header.topic);
     if (!topicConfig) return this.fail(request, ResponseCode.TOPIC_NOT_EXIST, `topic[${header.topic}] not exist, apply first please!${suggestTodo(FAQUrl.APPLY_TOPIC_URL)}`);
     return header.batch === true
