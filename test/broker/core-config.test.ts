@@ -73,3 +73,39 @@ describe('broker core: config', () => {
     }
   });
 });
+
+describe('broker core: ports', () => {
+  test('listens on listenPort and on the VIP port listenPort - 2', async () => {
+    const net = await import('node:net');
+    const freePort = (): Promise<number> => new Promise((resolve, reject) => {
+      const s = net.createServer();
+      s.once('error', reject);
+      s.listen(0, '127.0.0.1', () => {
+        const p = (s.address() as { port: number }).port;
+        s.close(() => resolve(p));
+      });
+    });
+    // A port P whose P - 2 is free too (retry a few times).
+    let c: Awaited<ReturnType<typeof startCluster>> | undefined;
+    for (let attempt = 0; attempt < 5 && !c; attempt++) {
+      const vip = await freePort();
+      try {
+        c = await startCluster({ props: { listenPort: String(vip + 2) } });
+      } catch {
+        c = undefined;
+      }
+    }
+    expect(c).toBeDefined();
+    const cl = c as NonNullable<typeof c>;
+    try {
+      expect(cl.broker.config.listenPort).toBe(cl.broker.remotingServer.port);
+      expect(cl.broker.fastRemotingServer.port).toBe(cl.broker.config.listenPort - 2);
+      for (const port of [cl.broker.config.listenPort, cl.broker.config.listenPort - 2]) {
+        const r = await cl.client.invoke(`127.0.0.1:${port}`, sendRequest({ topic: 'TPorts' }), 3000);
+        expect(r.code).toBe(ResponseCode.SUCCESS);
+      }
+    } finally {
+      await cl.stop();
+    }
+  });
+});

@@ -58,7 +58,13 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     store: opts.fileStore ? undefined : new MemoryMessageStore({ maxMessageSize: config.maxMessageSize }),
     ...opts.controller,
   });
-  await broker.start();
+  try {
+    await broker.start();
+  } catch (e) {
+    await broker.shutdown().catch(() => undefined);
+    await namesrv?.shutdown();
+    throw e;
+  }
   const client = new RemotingClient();
   return {
     namesrv: namesrv as NamesrvController,
