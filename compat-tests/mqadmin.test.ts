@@ -40,7 +40,7 @@ compatSuite(__filename, [
     },
   },
   {
-    id: 'mqadmin-consumerProgress-queryMsgById',
+    id: 'mqadmin-queryMsgById-consumerProgress',
     clients: JAVA,
     run: async (ctx) => {
       const t = ctx.name('mqs');
@@ -48,9 +48,14 @@ compatSuite(__filename, [
       const pr = ctx.report('produce');
       await ctx.ok(['produce'], { topic: t, count: 4, report: pr });
       await ctx.ok(['consume'], { topic: t, group: g, count: 4, from: 'first', 'timeout-ms': 30000 });
-      await mq(ctx, ['consumerProgress', '-g', g], (o) => o.includes(t) && /Diff Total:\s*0/.test(o), 'topic missing or diff not 0');
       const id = ctx.read<Sent>(pr)[0]?.offsetMsgId ?? '';
       await mq(ctx, ['queryMsgById', '-i', id], (o) => o.includes(t) && o.includes(id), 'message not shown');
+      const limit = referenceLimit(ctx, 'consumer-progress');
+      await mq(ctx, ['consumerProgress', '-g', g], (o) => o.includes(t) && /Diff Total:\s*0/.test(o), 'topic missing or diff not 0', limit ? 1 : 3).catch(
+        (e: Error) => {
+          throw limit ? new Unsupported(`${limit}: ${e.message.slice(0, 200)}`) : e;
+        },
+      );
     },
   },
   {

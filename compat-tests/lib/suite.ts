@@ -21,8 +21,8 @@ export class Unsupported extends Error {}
  * still run, and only when it fails on exactly that pairing is it reported as n/a with the reason.
  */
 export function referenceLimit(ctx: Ctx, step: string): string | undefined {
-  if (step === 'topic-stats' && ctx.client === 'java-5.3.3' && ctx.target.label === 'java-4.9.7') {
-    return "5.3.3 admin's examineTopicStats also asks each broker for GET_TOPIC_CONFIG (351), a 5.x-only request the 4.9 broker rejects";
+  if ((step === 'topic-stats' || step === 'consumer-progress') && ctx.client === 'java-5.3.3' && ctx.target.label === 'java-4.9.7') {
+    return `5.3.3 admin's ${step === 'topic-stats' ? 'examineTopicStats' : 'examineConsumeStats'} also asks each broker for GET_TOPIC_CONFIG (351), a 5.x-only request the 4.9 broker rejects`;
   }
   return undefined;
 }
