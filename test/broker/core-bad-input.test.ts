@@ -32,6 +32,15 @@ describe('broker core: bad input', () => {
     expect(c.broker.topicConfigManager.selectTopicConfig('bad topic!')).toBeUndefined();
   });
 
+  test('a 4.9 client (version < 413) gets SYSTEM_ERROR where 5.x answers INVALID_PARAMETER (quirk 12)', async () => {
+    const r = sendRequest({ topic: 'bad topic!' });
+    r.version = 409;
+    expect((await send(r)).code).toBe(ResponseCode.SYSTEM_ERROR);
+    const p = pullRequest({ group: 'G', topic: 'TGOOD', queueId: 99, sysFlag: 0 });
+    p.version = 409;
+    expect((await send(p)).code).toBe(ResponseCode.SYSTEM_ERROR);
+  });
+
   test('topic longer than 127: INVALID_PARAMETER; blank topic: INVALID_PARAMETER', async () => {
     const r = await send(sendRequest({ topic: 'T'.repeat(128) }));
     expect([r.code, r.remark]).toEqual([ResponseCode.INVALID_PARAMETER, 'The specified topic is longer than topic max length 127.']);

@@ -1,6 +1,7 @@
 // Helpers shared by the broker processors.
 import { decodeHeader, type HeaderDef, type HeaderOf, type HeaderSpec } from '../../protocol/header';
 import { ResponseCode } from '../../protocol/response-code';
+import { MQVersion } from '../../protocol/version';
 import type { RemotingCommand } from '../../remoting/command';
 import type { Connection } from '../../remoting/connection';
 import { RemotingError } from '../../remoting/errors';
@@ -38,3 +39,11 @@ export function randomQueueId(writeQueueNums: number): number {
 
 /** The decoded header type of a header table. */
 export type HeaderType<D> = D extends HeaderDef<infer S> ? HeaderOf<S> : never;
+
+/**
+ * INVALID_PARAMETER (29) exists only in 5.x (quirk 12): a client older than 5.0 gets what a 4.9
+ * broker answers in the same place, SYSTEM_ERROR.
+ */
+export function invalidParameterCode(request: { version: number }): number {
+  return request.version >= MQVersion.V5_0_0 ? ResponseCode.INVALID_PARAMETER : ResponseCode.SYSTEM_ERROR;
+}

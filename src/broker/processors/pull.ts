@@ -14,7 +14,7 @@ import { ExpressionMessageFilter } from '../filter';
 import { PullRequestHoldService, type PullRequest } from '../long-polling/pull-request-hold-service';
 import { isReadable, MASTER_ID } from '../mixall';
 import type { SubscriptionGroupConfig } from '../subscription-group-manager';
-import { FAQUrl, requireHeader, suggestTodo, type HeaderType } from './common';
+import { FAQUrl, invalidParameterCode, requireHeader, suggestTodo, type HeaderType } from './common';
 
 type PullHeader = HeaderType<typeof PullMessageRequestHeader>;
 
@@ -82,7 +82,7 @@ export class PullMessageProcessor {
       return this.fail(request, ResponseCode.NO_PERMISSION, `the topic[${h.topic}] pulling message is forbidden`, ForbiddenType.TOPIC);
     }
     if (h.queueId < 0 || h.queueId >= tc.readQueueNums) {
-      return this.fail(request, ResponseCode.INVALID_PARAMETER,
+      return this.fail(request, invalidParameterCode(request),
         `queueId[${h.queueId}] is illegal, topic:[${h.topic}] topicConfig.readQueueNums:[${tc.readQueueNums}] consumer:[${conn.remoteAddress}]`);
     }
 

@@ -20,7 +20,7 @@ import {
 } from '../mixall';
 import { TopicFilterType, type TopicConfig } from '../topic-config-manager';
 import type { UniqIdGenerator } from '../uniq-id';
-import { FAQUrl, randomQueueId, remoteHost, suggestTodo, type HeaderType } from './common';
+import { FAQUrl, invalidParameterCode, randomQueueId, remoteHost, suggestTodo, type HeaderType } from './common';
 
 type SendHeader = HeaderType<typeof SendMessageRequestHeader>;
 
@@ -148,7 +148,7 @@ export class SendMessageProcessor {
       return this.fail(request, ResponseCode.NO_PERMISSION, `the broker[${c.brokerIP1}] sending message is forbidden`);
     }
     const invalid = validateTopic(header.topic);
-    if (invalid) return this.fail(request, ResponseCode.INVALID_PARAMETER, invalid);
+    if (invalid) return this.fail(request, invalidParameterCode(request), invalid);
     if (isNotAllowedSendTopic(header.topic)) {
       return this.fail(request, ResponseCode.NO_PERMISSION, `Sending message to topic[${header.topic}] is forbidden.`);
     }
@@ -167,7 +167,7 @@ export class SendMessageProcessor {
     }
     const idValid = Math.max(tc.writeQueueNums, tc.readQueueNums);
     if (header.queueId >= idValid) {
-      return this.fail(request, ResponseCode.INVALID_PARAMETER, `request queueId[${header.queueId}] is illegal, ${topicConfigString(tc)} Producer: ${conn.remoteAddress}`);
+      return this.fail(request, invalidParameterCode(request), `request queueId[${header.queueId}] is illegal, ${topicConfigString(tc)} Producer: ${conn.remoteAddress}`);
     }
     if (isSlave(c)) {
       return this.fail(request, ResponseCode.SERVICE_NOT_AVAILABLE, 'message store is slave mode, so putMessage is forbidden ');
