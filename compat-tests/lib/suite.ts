@@ -24,6 +24,9 @@ export function referenceLimit(ctx: Ctx, step: string): string | undefined {
   if ((step === 'topic-stats' || step === 'consumer-progress') && ctx.client === 'java-5.3.3' && ctx.target.label === 'java-4.9.7') {
     return `5.3.3 admin's ${step === 'topic-stats' ? 'examineTopicStats' : 'examineConsumeStats'} also asks each broker for GET_TOPIC_CONFIG (351), a 5.x-only request the 4.9 broker rejects`;
   }
+  if (step === 'lite-pull' && ctx.client === 'java-5.3.3' && ctx.target.label === 'java-4.9.7') {
+    return '5.3.3 DefaultLitePullConsumer pulls with LITE_PULL_MESSAGE (361), a request code 4.9 brokers do not register';
+  }
   return undefined;
 }
 
