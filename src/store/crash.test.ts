@@ -48,7 +48,10 @@ function runChild(root: string, mode: string, cycle: number, killAfterMs: number
           acked.set(Number(q), list);
         } else if (l.startsWith('READY')) {
           ready = true;
-          if (!fromSpawn) timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+          if (!fromSpawn) {
+            clearTimeout(timer);
+            timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+          }
         }
         else if (l.startsWith('E ') || l.includes('"level":50')) stderr += l + '\n';
       }
