@@ -78,6 +78,7 @@ function requiredKinds(v: ManifestVariant): string[] {
     'broker-response-SEND_BATCH_MESSAGE-SUCCESS',
     'client-request-PULL_MESSAGE',
     'broker-response-PULL_MESSAGE-SUCCESS',
+    'broker-response-PULL_MESSAGE-PULL_NOT_FOUND',
     'client-request-QUERY_CONSUMER_OFFSET',
     'broker-response-QUERY_CONSUMER_OFFSET-SUCCESS',
     // Java marks its offset commits oneway (flag 2). Go calls them oneway too but never sets the

@@ -106,6 +106,29 @@ function javaDriverJar(version: string): string {
   return path.join(CACHE, 'java', version, 'target', 'compat-driver-0.1.0.jar');
 }
 
+/** Private copies of the Java driver jars, by client version (see snapshotJavaDrivers). */
+const driverJars = new Map<string, string>();
+
+/**
+ * Copies each Java driver jar to `dir` and checks the copy runs (`Driver version`): the compat
+ * harness may rebuild compat-tests/.cache/java/<v>/target while a capture runs, and a half-written
+ * jar fails in the middle of a variant.
+ */
+async function snapshotJavaDrivers(dir: string): Promise<void> {
+  for (const v of ['4.9.8', '5.3.3']) {
+    const copy = path.join(dir, `compat-driver-${v}.jar`);
+    for (let attempt = 1; ; attempt++) {
+      fs.copyFileSync(javaDriverJar(v), copy);
+      const cp = [copy, readClasspath(path.join(CACHE, 'java', v, 'classpath.txt'))].join(path.delimiter);
+      const r = await run('java', ['-cp', cp, 'org.rocketmqts.compat.Driver', 'version'], 60_000, { env: javaEnv() });
+      if (r.result?.ok === true) break;
+      if (attempt >= 10) throw new Error(`the Java driver ${v} does not run:\n${r.stdout}${r.stderr}`);
+      await sleep(5000);
+    }
+    driverJars.set(v, copy);
+  }
+}
+
 async function ensureGo(): Promise<string> {
   const bin = path.join(CACHE, 'bin', 'go-driver');
   const r = await run('bash', [path.join(ROOT, 'compat-tests', 'go', 'build.sh')], 600_000);
@@ -276,7 +299,7 @@ function brief(result: Record<string, unknown> | undefined): Record<string, unkn
 
 function javaDriver(ctx: Ctx, extraJvm: string[] = []): [string, string[]] {
   const v = ctx.variant.clientVersion;
-  const cp = [javaDriverJar(v), readClasspath(path.join(CACHE, 'java', v, 'classpath.txt'))].join(path.delimiter);
+  const cp = [driverJars.get(v) ?? javaDriverJar(v), readClasspath(path.join(CACHE, 'java', v, 'classpath.txt'))].join(path.delimiter);
   return [
     'java',
     ['-Xmx256m', `-Duser.home=${ctx.servers.dir}`, `-Drocketmq.serialize.type=${ctx.variant.serialize}`, ...extraJvm, '-cp', cp, 'org.rocketmqts.compat.Driver'],
@@ -533,7 +556,12 @@ function parseArgs(argv: string[]): { variants: Variant[]; out: string; raw?: st
   return { variants, out, raw };
 }
 
-async function captureVariant(variant: Variant, goBin: string, outDir: string, rawDir?: string): Promise<VariantOutcome & { steps: StepLog[] }> {
+async function captureVariant(
+  variant: Variant,
+  goBin: string,
+  outDir: string,
+  rawDir?: string,
+): Promise<Partial<VariantOutcome> & { steps: StepLog[] }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `rmq-capture-${variant.id}-`));
   console.error(`[capture] ${variant.id}: starting NameServer + Broker ${SERVER_VERSION} (${variant.serverSerialize}) in ${dir}`);
   // Ports are checked free, then bound by Java a little later; other processes on the machine may
@@ -557,39 +585,50 @@ async function captureVariant(variant: Variant, goBin: string, outDir: string, r
     label(ctx, 'shutdown');
     await stopServers(servers);
   }
-  const outcome = writeFixtures(variant, servers, outDir, rawDir);
   fs.rmSync(dir, { recursive: true, force: true });
-  return { ...outcome, steps: ctx.steps };
+  // A failed step means missing frame kinds: keep the variant's previous fixtures instead.
+  if (ctx.steps.some((s) => !s.ok)) return { steps: ctx.steps };
+  return { ...writeFixtures(variant, servers, outDir, rawDir), steps: ctx.steps };
 }
 
 async function main(): Promise<void> {
   const { variants, out, raw } = parseArgs(process.argv.slice(2));
   await ensureJava();
+  const jarDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rmq-capture-jars-'));
+  if (variants.some((v) => v.client === 'java')) await snapshotJavaDrivers(jarDir);
   const goBin = variants.some((v) => v.client === 'go') ? await ensureGo() : '';
   const goVersion = goClientVersion();
   fs.mkdirSync(out, { recursive: true });
   const manifestFile = path.join(out, 'manifest.json');
   const manifest = loadManifest(manifestFile);
+  const failures: string[] = [];
   for (const variant of variants) {
     const v = variant.client === 'go' ? { ...variant, clientVersion: goVersion } : variant;
     const res = await captureVariant(v, goBin, out, raw);
     const { id, ...rest } = v;
+    const failed = res.steps.filter((s) => !s.ok).map((s) => s.step);
+    if (!res.fixtures) {
+      failures.push(id);
+      console.error(`[capture] ${id}: NOT written (failed steps: ${failed.join(', ')}); its previous fixtures are kept`);
+      continue;
+    }
     manifest.variants[id] = {
       ...rest,
       server: `Apache RocketMQ NameServer + Broker ${SERVER_VERSION} (official Maven jars)`,
       serverVersionOrdinal: SERVER_VERSION_ORDINAL,
       captureDate: new Date().toISOString(),
       steps: res.steps,
-      kindsSeen: res.kindsSeen,
-      skipped: [...res.skipped, ...res.teeErrors.map((e) => `tee decode error: ${e}`)],
+      kindsSeen: res.kindsSeen ?? {},
+      skipped: [...(res.skipped ?? []), ...(res.teeErrors ?? []).map((e) => `tee decode error: ${e}`)],
     };
     manifest.fixtures = manifest.fixtures.filter((f) => f.variant !== id);
     manifest.fixtures.push(...res.fixtures.map((f) => ({ ...f, variant: id })));
     manifest.fixtures.sort((a, b) => a.file.localeCompare(b.file));
     fs.writeFileSync(manifestFile, formatManifest(manifest));
-    const failed = res.steps.filter((s) => !s.ok).map((s) => s.step);
-    console.error(`[capture] ${id}: ${res.fixtures.length} fixtures; failed steps: ${failed.join(', ') || 'none'}`);
+    console.error(`[capture] ${id}: ${res.fixtures.length} fixtures written`);
   }
+  fs.rmSync(jarDir, { recursive: true, force: true });
+  if (failures.length) throw new Error(`variants not captured: ${failures.join(', ')}`);
 }
 
 if (require.main === module) {
