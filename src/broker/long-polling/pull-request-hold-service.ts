@@ -74,9 +74,9 @@ export class PullRequestHoldService {
 
   /**
    * Java notifyMessageArriving: wakes every request of the queue whose offset is now readable and
-   * whose filter matches the new message's tags code (undefined = unknown, matches).
+   * whose filter matches the new message's tags code and properties (undefined = unknown, matches).
    */
-  notifyMessageArriving(topic: string, queueId: number, maxOffset: number, tagsCode?: number): void {
+  notifyMessageArriving(topic: string, queueId: number, maxOffset: number, tagsCode?: number, properties?: string): void {
     const key = PullRequestHoldService.key(topic, queueId);
     const list = this.table.get(key);
     if (!list) return;
@@ -85,6 +85,7 @@ export class PullRequestHoldService {
       if (newest <= pr.pullFromThisOffset) newest = this.maxOffsetOf(topic, queueId);
       if (newest <= pr.pullFromThisOffset) continue;
       if (tagsCode !== undefined && !pr.filter.isMatchedByConsumeQueue(tagsCode)) continue;
+      if (properties !== undefined && pr.filter.isMatchedByCommitLog && !pr.filter.isMatchedByCommitLog(Buffer.alloc(0), properties)) continue;
       if (this.remove(key, pr)) this.fire(pr);
     }
   }

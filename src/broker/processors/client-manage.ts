@@ -10,6 +10,7 @@ import type { Connection } from '../../remoting/connection';
 import type { BrokerContext } from '../broker-context';
 import { newClientChannelInfo } from '../client/client-channel-info';
 import { getRetryTopic } from '../mixall';
+import { compileSql92Cached } from '../sql92-filter';
 import { requireHeader } from './common';
 
 export class ClientManageProcessor {
@@ -75,8 +76,13 @@ export class ClientManageProcessor {
     const b = decodeCheckClientRequestBody(request.body);
     const sd = b.ok ? b.value.subscriptionData : undefined;
     if (sd && sd.expressionType !== ExpressionType.TAG) {
-      // No SQL92 engine here: answered as a Java broker with enablePropertyFilter=false.
-      return createResponse(request, ResponseCode.SYSTEM_ERROR, { remark: `The broker does not support consumer to filter message by ${sd.expressionType}` });
+      if (!this.ctx.config.enablePropertyFilter) {
+        return createResponse(request, ResponseCode.SYSTEM_ERROR, { remark: `The broker does not support consumer to filter message by ${sd.expressionType}` });
+      }
+      const compiled = sd.expressionType === ExpressionType.SQL92
+        ? compileSql92Cached(sd.subString)
+        : { ok: false as const, error: `unknown expression type ${sd.expressionType}` };
+      if (!compiled.ok) return createResponse(request, ResponseCode.SUBSCRIPTION_PARSE_FAILED, { remark: compiled.error });
     }
     return createResponse(request, ResponseCode.SUCCESS);
   }

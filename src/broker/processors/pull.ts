@@ -11,6 +11,7 @@ import { GetMessageStatus, type GetMessageResult } from '../../store/message-sto
 import type { BrokerContext } from '../broker-context';
 import { isSlave } from '../broker-config';
 import { ExpressionMessageFilter } from '../filter';
+import { compileSql92Cached, type Sql92Expression } from '../sql92-filter';
 import { PullRequestHoldService, type PullRequest } from '../long-polling/pull-request-hold-service';
 import { isReadable, MASTER_ID } from '../mixall';
 import type { SubscriptionGroupConfig } from '../subscription-group-manager';
@@ -37,7 +38,7 @@ export class PullMessageProcessor {
     this.ctx.registerProcessor(RequestCode.LITE_PULL_MESSAGE, h);
     // Long polling: every dispatched message may complete held pulls of its queue.
     this.ctx.store.addMessageArrivingListener((d) => {
-      this.holdService.notifyMessageArriving(d.topic, d.queueId, d.consumeQueueOffset + 1, d.tagsCode);
+      this.holdService.notifyMessageArriving(d.topic, d.queueId, d.consumeQueueOffset + 1, d.tagsCode, d.properties);
     });
   }
 
@@ -95,9 +96,15 @@ export class PullMessageProcessor {
     }
 
     let sub: SubscriptionData | undefined;
+    let sql: Sql92Expression | undefined;
     if ((h.sysFlag & PullSysFlag.FLAG_SUBSCRIPTION) !== 0) {
       sub = buildSubscriptionData(h.topic, h.subscription, h.expressionType);
       sub.subVersion = h.subVersion;
+      if (sub.expressionType !== ExpressionType.TAG) {
+        const compiled = sub.expressionType === ExpressionType.SQL92 ? compileSql92Cached(sub.subString) : undefined;
+        if (!compiled?.ok) return this.fail(request, ResponseCode.SUBSCRIPTION_PARSE_FAILED, 'parse the consumer\'s subscription failed');
+        sql = compiled.expression;
+      }
       cm.compensateSubscribeData(h.consumerGroup, h.topic, sub);
     } else {
       const gi = cm.getConsumerGroupInfo(h.consumerGroup);
@@ -114,12 +121,19 @@ export class PullMessageProcessor {
       if (sub.subVersion < h.subVersion) {
         return this.fail(request, ResponseCode.SUBSCRIPTION_NOT_LATEST, 'the consumer\'s subscription not latest');
       }
+      if (sub.expressionType !== ExpressionType.TAG) {
+        // Java ConsumerFilterManager: the filter data compiled from the heartbeat's expression.
+        const compiled = sub.expressionType === ExpressionType.SQL92 ? compileSql92Cached(sub.subString) : undefined;
+        if (!compiled?.ok) {
+          return this.fail(request, ResponseCode.FILTER_DATA_NOT_EXIST, 'The broker\'s consumer filter data is not exist!Your expression may be wrong!');
+        }
+        sql = compiled.expression;
+      }
     }
-    if (sub.expressionType !== ExpressionType.TAG) {
-      // No SQL92 engine: refused as a Java broker with enablePropertyFilter=false does.
+    if (sub.expressionType !== ExpressionType.TAG && !c.enablePropertyFilter) {
       return this.fail(request, ResponseCode.SYSTEM_ERROR, `The broker does not support consumer to filter message by ${sub.expressionType}`);
     }
-    const filter = new ExpressionMessageFilter(sub);
+    const filter = new ExpressionMessageFilter(sub, sql);
     const result = await this.ctx.store.getMessage({
       group: h.consumerGroup, topic: h.topic, queueId: h.queueId, offset: h.queueOffset, maxMsgNums: h.maxMsgNums, filter,
     });
