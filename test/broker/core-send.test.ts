@@ -101,6 +101,17 @@ describe('broker core: send', () => {
     expect(c.broker.topicConfigManager.selectTopicConfig('%DLQ%CGX')).toMatchObject({ readQueueNums: 1, writeQueueNums: 1 });
   });
 
+  test('a send to %RETRY%group of a group holding queue locks (orderly) goes to the DLQ (5.x)', async () => {
+    const lock = req(RequestCode.LOCK_BATCH_MQ, {}, Buffer.from(JSON.stringify({
+      clientId: 'oc', consumerGroup: 'CGORD', mqSet: [{ brokerName: 'broker-a', queueId: 0, topic: 'TopicAuto' }], onlyThisBroker: false,
+    })));
+    expect((await c.client.invoke(c.brokerAddr, lock, 3000)).code).toBe(ResponseCode.SUCCESS);
+    const resp = await c.client.invoke(c.brokerAddr, sendRequest({ topic: '%RETRY%CGORD', queueId: 0, reconsumeTimes: 1, maxReconsumeTimes: 16 }), 3000);
+    expect(resp.code).toBe(ResponseCode.SUCCESS);
+    expect(await storedRecords('%DLQ%CGORD', 0)).toHaveLength(1);
+    expect(await storedRecords('%RETRY%CGORD', 0)).toHaveLength(0);
+  });
+
   test('pulled body = the stored records byte for byte', async () => {
     await c.client.invoke(c.brokerAddr, heartbeatRequest({ clientID: 'c1', group: 'CGS', topics: [{ topic: 'TopicAuto' }] }), 3000);
     const resp = await c.client.invoke(c.brokerAddr, pullRequest({ group: 'CGS', topic: 'TopicAuto', queueId: 1, sysFlag: 0 }), 3000);

@@ -20,6 +20,7 @@ import {
 } from '../mixall';
 import { TopicFilterType, type TopicConfig } from '../topic-config-manager';
 import type { UniqIdGenerator } from '../uniq-id';
+import { getRebalanceLockManager } from './lock';
 import { FAQUrl, invalidParameterCode, randomQueueId, remoteHost, suggestTodo, type HeaderType } from './common';
 
 type SendHeader = HeaderType<typeof SendMessageRequestHeader>;
@@ -193,7 +194,9 @@ export class SendMessageProcessor {
       }
       let maxReconsumeTimes = sgc.retryMaxTimes;
       if (request.version >= MQVersion.V3_4_9 && header.maxReconsumeTimes !== undefined) maxReconsumeTimes = header.maxReconsumeTimes;
-      if (reconsumeTimes > maxReconsumeTimes) {
+      // 5.x: a group still holding queue locks consumes orderly; its retries go straight to the DLQ.
+      const orderlyLocked = !getRebalanceLockManager(this.ctx).isLockAllExpired(group);
+      if (reconsumeTimes > maxReconsumeTimes || orderlyLocked) {
         props.set(MessageConst.DELAY, '-1');
         topic = getDLQTopic(group);
         storeQueueId = randomQueueId(DLQ_NUMS_PER_GROUP);
