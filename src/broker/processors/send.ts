@@ -79,6 +79,12 @@ export function putStatusToResponse(status: PutMessageStatus, maxMessageSize: nu
   }
 }
 
+/** Message.isWaitStoreMsgOK: WAIT absent = true, else Boolean.parseBoolean. */
+function waitStoreMsgOK(props: ReadonlyMap<string, string>): boolean {
+  const w = props.get(MessageConst.WAIT);
+  return w === undefined || w.toLowerCase() === 'true';
+}
+
 /** Java TopicConfig.toString, used in the illegal-queueId remark. */
 function topicConfigString(tc: TopicConfig): string {
   return `TopicConfig [topicName=${tc.topicName}, readQueueNums=${tc.readQueueNums}, writeQueueNums=${tc.writeQueueNums}, perm=${permToString(tc.perm)}, topicFilterType=${tc.topicFilterType}, topicSysFlag=${tc.topicSysFlag}, order=${tc.order}, attributes=${JSON.stringify(tc.attributes)}]`;
@@ -233,7 +239,7 @@ export class SendMessageProcessor {
       reconsumeTimes,
       preparedTransactionOffset: 0,
       tagsCode: tagsString2tagsCode(getProperty(properties, MessageConst.TAGS)),
-      waitStoreMsgOK: props.get(MessageConst.WAIT)?.toLowerCase() !== 'false',
+      waitStoreMsgOK: waitStoreMsgOK(props),
     });
     return this.handlePutMessageResult(request, result, queueId, uniqKey);
   }
@@ -266,7 +272,7 @@ export class SendMessageProcessor {
       sysFlag,
       reconsumeTimes: header.reconsumeTimes ?? 0,
       preparedTransactionOffset: 0,
-      waitStoreMsgOK: props.get(MessageConst.WAIT)?.toLowerCase() !== 'false',
+      waitStoreMsgOK: waitStoreMsgOK(props),
     });
     return this.handlePutMessageResult(request, result, queueId, props.get(MessageConst.UNIQ_KEY));
   }
