@@ -80,7 +80,7 @@ export function matrixMarkdown(target: string, rows: ResultRecord[]): string {
   for (const [name, e] of scen) {
     const cells = clients.map((c) => {
       const r = e.cells.get(c);
-      return r ? `${CELL[r.status]} (${(r.ms / 1000).toFixed(1)}s)` : '';
+      return r ? `${CELL[r.status]} (${(r.ms / 1000).toFixed(1)}s)` : '—';
     });
     out.push(`| ${name} | ${e.file} | ${cells.join(' | ')} |`);
   }
