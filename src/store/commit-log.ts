@@ -118,7 +118,7 @@ export class CommitLog {
    * CRC; calls `onRecord` for each valid record. Returns where valid data ends and why.
    * Never throws on bad bytes.
    */
-  scan(fromIndex: number, onRecord: (r: RecoveredRecord) => void): ScanStop {
+  scan(fromIndex: number, onRecord: (r: RecoveredRecord) => void, startPhy = -1): ScanStop {
     const checkCRC = this.cfg.checkCRCOnRecover;
     const window = Math.max(16 * 1024 * 1024, this.cfg.maxMessageSize + 128 * 1024);
     let buf = Buffer.allocUnsafe(Math.min(window, this.segSize));
@@ -126,7 +126,8 @@ export class CommitLog {
       const seg = this.segments[i]!;
       let bufFilePos = 0;
       let bufLen = 0;
-      let pos = 0; // position in file
+      // position in file: a known record boundary inside the first segment, else its start
+      let pos = i === fromIndex && startPhy > seg.start && startPhy < seg.start + this.segSize ? startPhy - seg.start : 0;
       const fill = (at: number): void => {
         if (buf.length < Math.min(window, this.segSize)) buf = Buffer.allocUnsafe(Math.min(window, this.segSize));
         const want = Math.min(buf.length, this.segSize - at);
@@ -139,7 +140,7 @@ export class CommitLog {
         bufFilePos = at;
         bufLen = got;
       };
-      fill(0);
+      fill(pos);
       for (;;) {
         if (pos >= this.segSize) break; // exactly full segment: continue with next
         let d = decodeRecord(buf, pos - bufFilePos, { checkCRC, limit: bufLen });
@@ -171,6 +172,23 @@ export class CommitLog {
     }
     const last = this.segments[this.segments.length - 1];
     return { phy: last ? last.start : 0, reason: 'END', detail: 'no segments' };
+  }
+
+  /** True when a valid record, a BLANK or the zeroed end of data starts exactly at `phy`. */
+  isRecordBoundary(phy: number): boolean {
+    const idx = this.segmentIndexOf(phy);
+    if (idx < 0) return false;
+    const head = this.readFile(phy, Math.min(8, this.segments[idx]!.start + this.segSize - phy));
+    if (!head || head.length < 8) return false;
+    const size = head.readInt32BE(0);
+    const magic = head.readInt32BE(4);
+    if (magic === BLANK_MAGIC_CODE) return size === this.segments[idx]!.start + this.segSize - phy;
+    if (size === 0 && magic === 0) return true;
+    if (size <= 0 || size > this.segSize) return false;
+    const rec = this.readFile(phy, size);
+    if (!rec) return false;
+    const d = decodeRecord(rec, 0, { checkCRC: true });
+    return d.kind === 'MESSAGE' && d.record.physicalOffset === phy;
   }
 
   /**

@@ -146,6 +146,7 @@ export class DefaultMessageStore implements MessageStore {
     let stop: ScanStop | null = null;
     let fromIdx: number;
     let maxPhy: number;
+    let scannedFrom = -1;
     if (segs.length === 0) {
       cl.truncateTo(0);
       maxPhy = 0;
@@ -159,9 +160,19 @@ export class DefaultMessageStore implements MessageStore {
       if (!crashed) fromIdx = Math.max(0, segs.length - 3);
       else if (cp.dispatchedPhyOffset >= 0) fromIdx = Math.max(0, cl.segmentIndexOf(cp.dispatchedPhyOffset));
       else fromIdx = this.segmentByTimestamp(Math.min(cp.minTimestamp, cp.indexMsgTimestamp || cp.minTimestamp));
+      // Java-written checkpoint: the index may lag the consume queues; rebuild it from its end
       const idxEnd = this.index.endPhyOffset;
-      if (idxEnd >= 0 && idxEnd < segs[fromIdx]!.start) fromIdx = Math.max(0, cl.segmentIndexOf(idxEnd));
-      stop = cl.scan(fromIdx, (r) => { this.redispatch(r); redispatched++; });
+      if (cp.dispatchedPhyOffset < 0 && idxEnd >= 0 && idxEnd < segs[fromIdx]!.start) fromIdx = Math.max(0, cl.segmentIndexOf(idxEnd));
+      // after a crash of ours, everything before the checkpoint's dispatched offset is durably in
+      // the consume queues and the index (the checkpoint is written after both are flushed): start
+      // there when it is a valid record boundary, else at the segment start as Java does
+      let startPhy = -1;
+      if (crashed && cp.dispatchedPhyOffset > segs[fromIdx]!.start && cl.segmentIndexOf(cp.dispatchedPhyOffset) === fromIdx
+        && cl.isRecordBoundary(cp.dispatchedPhyOffset)) {
+        startPhy = cp.dispatchedPhyOffset;
+      }
+      stop = cl.scan(fromIdx, (r) => { this.redispatch(r); redispatched++; }, startPhy);
+      scannedFrom = startPhy >= 0 ? startPhy : segs[fromIdx]!.start;
       if (stop.reason !== 'END' && stop.reason !== 'NO_MORE_SEGMENTS') {
         this.log.error({ phy: stop.phy, reason: stop.reason, detail: stop.detail }, 'commit log: invalid record, recovery stops at the last valid record and truncates after it');
       }
@@ -178,7 +189,7 @@ export class DefaultMessageStore implements MessageStore {
     this.index.clampEnd(maxPhy);
     return {
       mode: crashed ? 'ABNORMAL' : 'NORMAL',
-      scannedFromPhy: fromIdx >= 0 && segs[fromIdx] ? segs[fromIdx]!.start : maxPhy,
+      scannedFromPhy: scannedFrom >= 0 ? scannedFrom : maxPhy,
       maxPhyOffset: maxPhy,
       stop,
       redispatched,
