@@ -14,7 +14,7 @@ import { MachineLoad, ProcSampler, readProc } from './procstat';
 import { Progress } from './progress';
 import { totalMaxOffset } from './remoting-probe';
 import { writeReport } from './report';
-import { BENCH_RUN_DIR, Cluster, Kind } from './servers';
+import { BENCH_RUN_DIR, Cluster, Kind, snapshotOurBuild } from './servers';
 
 interface Options {
   quick: boolean;
@@ -163,6 +163,7 @@ export async function main(argv: string[]): Promise<void> {
   process.stderr.write(`rocketmq-ts bench: ${o.quick ? 'quick, ' : ''}${o.reps} repetition(s), producer runs of ${o.seconds} s, output ${o.out}\n`);
   process.stderr.write('preparing: Java reference server classpath, benchmark programs, Java driver (cached after the first run)\n');
   const [, cp] = await Promise.all([buildServerClasspath('5.3.3'), benchmarkClasspath(), prepareDriver()]);
+  snapshotOurBuild();
   const java = javaVersion();
   const git = (args: string[]): string => spawnSync('git', args, { cwd: path.join(__dirname, '..', '..'), encoding: 'utf8' }).stdout?.trim() ?? '';
   const dirty = git(['status', '--porcelain', '--', 'src']).split('\n').filter(Boolean).length;

@@ -10,7 +10,7 @@ import { benchmarkClasspath, driverDrain, officialProducer, prepareDriver } from
 import { flameSvg, summary } from './cpuprofile';
 import { MachineLoad } from './procstat';
 import { totalMaxOffset } from './remoting-probe';
-import { BENCH_RUN_DIR, Cluster } from './servers';
+import { BENCH_RUN_DIR, Cluster, snapshotOurBuild } from './servers';
 
 export async function main(argv: string[]): Promise<void> {
   const val = (k: string): string | undefined => {
@@ -22,6 +22,7 @@ export async function main(argv: string[]): Promise<void> {
   const profDir = path.join(out, 'cpuprofiles');
   fs.rmSync(profDir, { recursive: true, force: true });
   fs.mkdirSync(profDir, { recursive: true });
+  snapshotOurBuild();
   const cp = await benchmarkClasspath();
   await prepareDriver();
   const load = new MachineLoad();

@@ -26,6 +26,23 @@ export interface StartTiming {
   registeredMs: number;
 }
 
+let oursRoot = REPO_ROOT;
+
+/**
+ * Copies bin/ and dist/src/ (our build) under the bench's directory and runs our nodes from that copy,
+ * so that a concurrent `npm run setup` elsewhere in the checkout cannot rewrite modules under a
+ * starting broker. Dependencies still resolve from the checkout's node_modules (a parent directory).
+ */
+export function snapshotOurBuild(): string {
+  const snap = path.join(BENCH_RUN_DIR, 'ours-build');
+  fs.rmSync(snap, { recursive: true, force: true });
+  fs.mkdirSync(path.join(snap, 'dist'), { recursive: true });
+  fs.cpSync(path.join(REPO_ROOT, 'bin'), path.join(snap, 'bin'), { recursive: true });
+  fs.cpSync(path.join(REPO_ROOT, 'dist', 'src'), path.join(snap, 'dist', 'src'), { recursive: true });
+  oursRoot = snap;
+  return snap;
+}
+
 export class Cluster {
   namesrv: Proc | undefined;
   broker: Proc | undefined;
@@ -91,7 +108,7 @@ export class Cluster {
             env: this.env(),
             logFile: log,
           })
-        : startProc('ours-namesrv', process.execPath, [path.join(REPO_ROOT, 'bin', 'rocketmq-ts.js'), 'namesrv', '-c', file], {
+        : startProc('ours-namesrv', process.execPath, [path.join(oursRoot, 'bin', 'rocketmq-ts.js'), 'namesrv', '-c', file], {
             cwd: this.dir,
             env: this.env(),
             logFile: log,
@@ -122,7 +139,7 @@ export class Cluster {
             [...this.javaArgs(JAVA_BROKER_HEAP), 'org.apache.rocketmq.broker.BrokerStartup', '-c', file, '-n', this.namesrvAddr],
             { cwd: this.dir, env, logFile: log },
           )
-        : startProc('ours-broker', process.execPath, [...this.nodeArgs, path.join(REPO_ROOT, 'bin', 'rocketmq-ts.js'), 'broker', '-c', file, '-n', this.namesrvAddr], {
+        : startProc('ours-broker', process.execPath, [...this.nodeArgs, path.join(oursRoot, 'bin', 'rocketmq-ts.js'), 'broker', '-c', file, '-n', this.namesrvAddr], {
             cwd: this.dir,
             env,
             logFile: log,
