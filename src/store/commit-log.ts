@@ -178,14 +178,14 @@ export class CommitLog {
   isRecordBoundary(phy: number): boolean {
     const idx = this.segmentIndexOf(phy);
     if (idx < 0) return false;
-    const head = this.readFile(phy, Math.min(8, this.segments[idx]!.start + this.segSize - phy));
+    const head = this.readFile(phy, Math.min(8, this.segments[idx]!.start + this.segSize - phy), true);
     if (!head || head.length < 8) return false;
     const size = head.readInt32BE(0);
     const magic = head.readInt32BE(4);
     if (magic === BLANK_MAGIC_CODE) return size === this.segments[idx]!.start + this.segSize - phy;
     if (size === 0 && magic === 0) return true;
     if (size <= 0 || size > this.segSize) return false;
-    const rec = this.readFile(phy, size);
+    const rec = this.readFile(phy, size, true);
     if (!rec) return false;
     const d = decodeRecord(rec, 0, { checkCRC: true });
     return d.kind === 'MESSAGE' && d.record.physicalOffset === phy;
@@ -479,8 +479,9 @@ export class CommitLog {
     return null;
   }
 
-  private readFile(phy: number, size: number): Buffer | null {
-    if (size <= 0 || phy < this.minPhyOffset || phy + size > this.appendPhy) return null;
+  /** `beyondEnd`: recovery reads before the append position is known. */
+  private readFile(phy: number, size: number, beyondEnd = false): Buffer | null {
+    if (size <= 0 || phy < this.minPhyOffset || (!beyondEnd && phy + size > this.appendPhy)) return null;
     const idx = this.segmentIndexOf(phy);
     if (idx < 0) return null;
     const seg = this.segments[idx]!;
