@@ -2,7 +2,7 @@
 //
 //   npm run build && node dist/tools/bench-namesrv.js [--topics 1000] [--brokers 10] [--seconds 10]
 //     [--warmup 5] [--connections 8] [--inflight 32] [--version 479] [--java-version 5.3.3]
-//     [--java-heap 256m] [--skip-java] [--skip-ours]
+//     [--java-heap 256m] [--skip-java] [--skip-ours] [--rounds 1]
 //
 // Each NameServer runs as its own process (ours: bin/rocketmq-ts.js namesrv -c FILE; Java:
 // org.apache.rocketmq.namesrv.NamesrvStartup from the Maven jars that compat-tests/lib resolves).
@@ -40,12 +40,14 @@ interface Options {
   javaHeap: string;
   skipJava: boolean;
   skipOurs: boolean;
+  /** Alternate ours/Java this many times and report the medians (a loaded machine is noisy). */
+  rounds: number;
 }
 
 function parseArgs(argv: string[]): Options {
   const o: Options = {
     topics: 1000, brokers: 10, seconds: 10, warmup: 5, connections: 8, inflight: 32, version: 479,
-    javaVersion: '5.3.3', javaHeap: '256m', skipJava: false, skipOurs: false,
+    javaVersion: '5.3.3', javaHeap: '256m', skipJava: false, skipOurs: false, rounds: 1,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -62,6 +64,7 @@ function parseArgs(argv: string[]): Options {
       case '--java-heap': o.javaHeap = v(); break;
       case '--skip-java': o.skipJava = true; break;
       case '--skip-ours': o.skipOurs = true; break;
+      case '--rounds': o.rounds = Math.max(1, Number(v())); break;
       default: throw new Error(`unknown option ${a}`);
     }
   }
@@ -276,20 +279,36 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-namesrv-'));
   process.stdout.write(`GET_ROUTEINFO_BY_TOPIC: ${o.topics} topics on ${o.brokers} brokers, ${o.connections} connections x ${o.inflight} in flight, ` +
     `request version ${o.version}, warmup ${o.warmup} s, measured ${o.seconds} s, ${os.cpus().length} CPUs, node ${process.version}\n`);
-  const rows: Row[] = [];
-  if (!o.skipOurs) rows.push(await bench(() => startOurs(dir), o));
-  if (!o.skipJava) rows.push(await bench(() => startJava(dir, o.javaVersion, o.javaHeap), o));
-  for (const r of rows) {
-    process.stdout.write(`${r.label.padEnd(28)} ${r.rps.toFixed(0).padStart(8)} req/s   RSS ${mib(r.rssKiB).padStart(7)} MiB (peak ${mib(r.hwmKiB)} MiB)   ` +
-      `avg frame ${r.avgBody.toFixed(0)} B   sampled ${r.checked}, bad ${r.errors}\n`);
+  const all: Row[] = [];
+  const print = (r: Row, prefix = ''): void => {
+    process.stdout.write(`${prefix}${r.label.padEnd(28)} ${r.rps.toFixed(0).padStart(8)} req/s   RSS ${mib(r.rssKiB).padStart(7)} MiB (peak ${mib(r.hwmKiB)} MiB)   ` +
+      `avg frame ${r.avgBody.toFixed(0)} B   sampled ${r.checked}, bad ${r.errors}   load ${os.loadavg()[0].toFixed(1)}\n`);
+  };
+  for (let round = 1; round <= o.rounds; round++) {
+    if (!o.skipOurs) all.push(await bench(() => startOurs(dir), o));
+    if (!o.skipOurs) print(all[all.length - 1], o.rounds > 1 ? `round ${round}: ` : '');
+    if (!o.skipJava) all.push(await bench(() => startJava(dir, o.javaVersion, o.javaHeap), o));
+    if (!o.skipJava) print(all[all.length - 1], o.rounds > 1 ? `round ${round}: ` : '');
   }
+  const median = (xs: number[]): number => {
+    const s = [...xs].sort((a, b) => a - b);
+    return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  };
+  const rows: Row[] = [...new Set(all.map((r) => r.label))].map((label) => {
+    const rs = all.filter((r) => r.label === label);
+    return {
+      label, rps: median(rs.map((r) => r.rps)), rssKiB: median(rs.map((r) => r.rssKiB)), hwmKiB: median(rs.map((r) => r.hwmKiB)),
+      errors: rs.reduce((a, r) => a + r.errors, 0), checked: rs.reduce((a, r) => a + r.checked, 0), avgBody: median(rs.map((r) => r.avgBody)),
+    };
+  });
+  if (o.rounds > 1) for (const r of rows) print(r, 'median:  ');
   if (rows.length === 2) {
     const [ours, java] = rows;
-    process.stdout.write(`ratio: throughput ours/java = ${(ours.rps / java.rps).toFixed(2)}x, RSS ours/java = ${(ours.rssKiB / java.rssKiB).toFixed(2)} ` +
+    process.stdout.write(`ratio${o.rounds > 1 ? ' (medians)' : ''}: throughput ours/java = ${(ours.rps / java.rps).toFixed(2)}x, RSS ours/java = ${(ours.rssKiB / java.rssKiB).toFixed(2)} ` +
       `(peak ${(ours.hwmKiB / java.hwmKiB).toFixed(2)})\n`);
   }
   fs.rmSync(dir, { recursive: true, force: true });
-  if (rows.some((r) => r.errors > 0)) process.exitCode = 1;
+  if (all.some((r) => r.errors > 0)) process.exitCode = 1;
 }
 
 main().catch((e: unknown) => {
