@@ -158,7 +158,12 @@ export class DefaultMessageStore implements MessageStore {
       cl.truncateTo(maxPhy);
     } else {
       if (!crashed) fromIdx = Math.max(0, segs.length - 3);
-      else if (cp.dispatchedPhyOffset >= 0) fromIdx = Math.max(0, cl.segmentIndexOf(cp.dispatchedPhyOffset));
+      else if (cp.dispatchedPhyOffset >= 0) {
+        // the last segment starting at or before the dispatched offset (which may sit exactly at the
+        // start of a segment not created yet)
+        fromIdx = 0;
+        while (fromIdx + 1 < segs.length && segs[fromIdx + 1]!.start <= cp.dispatchedPhyOffset) fromIdx++;
+      }
       else fromIdx = this.segmentByTimestamp(Math.min(cp.minTimestamp, cp.indexMsgTimestamp || cp.minTimestamp));
       // Java-written checkpoint: the index may lag the consume queues; rebuild it from its end
       const idxEnd = this.index.endPhyOffset;
