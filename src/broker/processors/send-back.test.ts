@@ -35,6 +35,7 @@ describe('CONSUMER_SEND_MSG_BACK', () => {
     const a = await original();
     const resp = await tb.call(RequestCode.CONSUMER_SEND_MSG_BACK, header(a.wroteOffset));
     expect(resp?.code).toBe(ResponseCode.SUCCESS);
+    expect(tb.registerCalls).toBe(1); // new retry topic registered before answering
     const tc = tb.ctx.topicConfigManager.selectTopicConfig('%RETRY%CG');
     expect(tc).toMatchObject({ readQueueNums: 1, writeQueueNums: 1, perm: 6 });
     // Parked for level 3 (10 s) in SCHEDULE_TOPIC_XXXX queue 2.

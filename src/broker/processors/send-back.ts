@@ -36,6 +36,7 @@ export async function consumerSendMsgBack(ctx: BrokerContext, request: RemotingC
   let newTopic = getRetryTopic(h.group);
   let queueId = randomQueueId(group.retryQueueNums);
   const topicSysFlag = h.unitMode === true ? 0x2 : 0; // TopicSysFlag.buildSysFlag(false, true)
+  let created = ctx.topicConfigManager.selectTopicConfig(newTopic) === undefined;
   const retryConfig = ctx.topicConfigManager.createTopicIfAbsent(newTopic, group.retryQueueNums, PermName.PERM_WRITE | PermName.PERM_READ, topicSysFlag);
   if (!isWriteable(retryConfig.perm)) return reply(ResponseCode.NO_PERMISSION, `the topic[${newTopic}] sending message is forbidden`);
 
@@ -55,6 +56,7 @@ export async function consumerSendMsgBack(ctx: BrokerContext, request: RemotingC
   if (rec.reconsumeTimes >= maxReconsumeTimes || delayLevel < 0) {
     newTopic = getDLQTopic(h.group);
     queueId = randomQueueId(DLQ_NUMS_PER_GROUP);
+    if (ctx.topicConfigManager.selectTopicConfig(newTopic) === undefined) created = true;
     ctx.topicConfigManager.createTopicIfAbsent(newTopic, DLQ_NUMS_PER_GROUP, PermName.PERM_WRITE | PermName.PERM_READ, 0);
     props.set(MessageConst.DELAY, '0');
     ctx.logger.info({ group: h.group, originTopic: h.originTopic, uniqKey: props.get(MessageConst.UNIQ_KEY) }, 'send msg to DLQ');
@@ -81,6 +83,9 @@ export async function consumerSendMsgBack(ctx: BrokerContext, request: RemotingC
     tagsCode: tagsString2tagsCode(props.get(MessageConst.TAGS)),
     waitStoreMsgOK: false,
   };
+  // Java createTopicInSendMessageBackMethod registers a new topic with the NameServers before
+  // going on, so consumers that look the route up next find it.
+  if (created) await ctx.registerBrokerAll();
   const res = await ctx.putMessage(inner);
   if (res.status === PutMessageStatus.PUT_OK) return reply(ResponseCode.SUCCESS);
   return reply(ResponseCode.SYSTEM_ERROR, res.status);
