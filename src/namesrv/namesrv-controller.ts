@@ -29,24 +29,6 @@ export interface NamesrvControllerOptions {
 
 type Handler = (conn: Connection, request: RemotingCommand) => RemotingCommand;
 
-const corked = new WeakSet<Connection>();
-
-/**
- * Responses to all requests that arrive in one read are written with one syscall: the socket is
- * corked until the current tick ends (each `Connection.send` corks/uncorks inside this). Without
- * it every response costs its own writev, which dominated a route-lookup profile (~60 % of CPU).
- * This belongs in the remoting layer's Connection.send; it lives here until it moves there.
- */
-function coalesceWrites(conn: Connection): void {
-  if (corked.has(conn) || conn.isClosed) return;
-  corked.add(conn);
-  conn.socket.cork();
-  process.nextTick(() => {
-    corked.delete(conn);
-    conn.socket.uncork();
-  });
-}
-
 export class NamesrvController implements NamesrvContext {
   readonly config: NamesrvConfig;
   readonly log: Logger;
@@ -107,12 +89,7 @@ export class NamesrvController implements NamesrvContext {
       [RequestCode.UPDATE_NAMESRV_CONFIG, (c, r) => cfg.updateConfig(c, r)],
       [RequestCode.GET_NAMESRV_CONFIG, (c, r) => cfg.getConfig(c, r)],
     ];
-    for (const [code, handler] of table) {
-      this.remotingServer.registerProcessor(code, (conn, request) => {
-        coalesceWrites(conn);
-        return handler(conn, request);
-      });
-    }
+    for (const [code, handler] of table) this.remotingServer.registerProcessor(code, handler);
     this.remotingServer.registerDefaultProcessor((conn, request) => {
       this.log.warn({ remote: conn.remoteAddress, code: request.code }, 'request code not supported');
       return createResponse(request, ResponseCode.REQUEST_CODE_NOT_SUPPORTED, { remark: unsupportedRemark(request.code) });
