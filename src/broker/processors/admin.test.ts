@@ -179,6 +179,16 @@ describe('AdminBrokerProcessor', () => {
     expect(r?.body?.toString()).toBe('{"offsetTable":{"T@G":{1:7}}}');
   });
 
+  test('CLONE_GROUP_OFFSET copies committed offsets of a topic', async () => {
+    await tb.call(RequestCode.UPDATE_AND_CREATE_TOPIC, createTopicHeader('CloneT'));
+    tb.ctx.consumerOffsetManager.commitOffset('SRC', 'CloneT', 0, 4);
+    tb.ctx.consumerOffsetManager.commitOffset('SRC', 'CloneT', 1, 9);
+    const r = await tb.call(RequestCode.CLONE_GROUP_OFFSET, { srcGroup: 'SRC', destGroup: 'DST', topic: 'CloneT', offline: 'false' });
+    expect(r?.code).toBe(ResponseCode.SUCCESS);
+    expect(tb.ctx.consumerOffsetManager.queryOffset('DST', 'CloneT', 0)).toBe(4);
+    expect(tb.ctx.consumerOffsetManager.queryOffset('DST', 'CloneT', 1)).toBe(9);
+  });
+
   test('GET_CONSUMER_RUNNING_INFO relays to the consumer and returns its answer', async () => {
     const sent: import('../../remoting/command').RemotingCommand[] = [];
     const conn = fakeConnection('10.0.0.5:1234', sent);

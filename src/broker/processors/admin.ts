@@ -13,7 +13,7 @@ import {
   GetAllTopicConfigResponseHeader, GetBrokerConfigResponseHeader, GetConsumerConnectionListRequestHeader,
   GetConsumerRunningInfoRequestHeader, GetConsumeStatsRequestHeader, GetProducerConnectionListRequestHeader,
   GetSubscriptionGroupConfigRequestHeader, GetTopicConfigRequestHeader, GetTopicStatsInfoRequestHeader,
-  QueryTopicConsumeByWhoRequestHeader, requireHeader, ResetOffsetRequestHeader,
+  QueryTopicConsumeByWhoRequestHeader, requireHeader, ResetOffsetRequestHeader, CloneGroupOffsetRequestHeader,
 } from '../../protocol/headers/broker-admin';
 import { RequestCode } from '../../protocol/request-code';
 import { ResponseCode } from '../../protocol/response-code';
@@ -503,6 +503,20 @@ export class AdminBrokerProcessor {
     return this.ok(request, body, extFields);
   }
 
+  /** CLONE_GROUP_OFFSET (mqadmin cloneGroupOffset): copy srcGroup's committed offsets to destGroup. */
+  cloneGroupOffset(request: RemotingCommand): RemotingCommand {
+    const h = requireHeader(CloneGroupOffsetRequestHeader, request);
+    const com = this.ctx.consumerOffsetManager;
+    const topics = h.topic === undefined || h.topic.trim() === '' ? [...com.whichTopicByConsumer(h.srcGroup)] : [h.topic];
+    const info = this.ctx.consumerManager.getConsumerGroupInfo(h.srcGroup);
+    for (const topic of topics) {
+      if (!this.ctx.topicConfigManager.selectTopicConfig(topic)) continue;
+      if (h.offline !== true && info && info.subscriptionTable.size > 0 && !info.findSubscriptionData(topic)) continue;
+      for (const [qid, off] of com.queryOffsets(h.srcGroup, topic)) com.commitOffset(h.destGroup, topic, qid, off);
+    }
+    return this.ok(request);
+  }
+
   getAllConsumerOffset(request: RemotingCommand): RemotingCommand {
     const m = this.ctx.consumerOffsetManager;
     const body: JValue = {
@@ -551,6 +565,7 @@ export function registerAdmin(ctx: BrokerContext): AdminBrokerProcessor {
   r(RequestCode.UPDATE_BROKER_CONFIG, (q) => a.updateBrokerConfig(q));
   r(RequestCode.GET_BROKER_CONFIG, (q) => a.getBrokerConfig(q));
   r(RequestCode.GET_ALL_CONSUMER_OFFSET, (q) => a.getAllConsumerOffset(q));
+  r(RequestCode.CLONE_GROUP_OFFSET, (q) => a.cloneGroupOffset(q));
   r(RequestCode.GET_ALL_DELAY_OFFSET, (q) => a.getAllDelayOffset(q));
   r(RequestCode.INVOKE_BROKER_TO_RESET_OFFSET, (q) => a.resetOffset(q));
   ctx.scheduleAtFixedRate('brokerRuntimeStats.sample', 1000, 1000, () => a.runtimeStats.sample());

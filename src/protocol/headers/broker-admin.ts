@@ -153,3 +153,10 @@ export const ResetOffsetRequestHeader = defineHeader('ResetOffsetRequestHeader',
   queueId: { type: 'int' },
   offset: { type: 'long' },
 });
+
+export const CloneGroupOffsetRequestHeader = defineHeader('CloneGroupOffsetRequestHeader', {
+  srcGroup: { type: 'string', required: true },
+  destGroup: { type: 'string', required: true },
+  topic: { type: 'string' },
+  offline: { type: 'boolean' },
+});
