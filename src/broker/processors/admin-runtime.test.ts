@@ -24,6 +24,19 @@ describe('BrokerRuntimeStats', () => {
     expect(s.putTps10()).toBe(5);
   });
 
+  test('per-topic put TPS over the last minute', () => {
+    let now = 1_000_000;
+    const s = new BrokerRuntimeStats(fakeStore({ put: 0, get: 0 }), () => now);
+    expect(s.topicPutTps('T')).toBe(0);
+    for (let i = 0; i < 20; i++) {
+      for (let k = 0; k < 3; k++) s.onMessageArrived('T');
+      now += 1000;
+      s.sample();
+    }
+    expect(s.topicPutTps('T')).toBeCloseTo(3, 5);
+    expect(s.topicPutTps('Other')).toBe(0);
+  });
+
   test('day boundary moves today-morning totals to yesterday', () => {
     const counters = { put: 100, get: 40 };
     let now = new Date(2026, 0, 1, 23, 59, 59).getTime();

@@ -37,10 +37,30 @@ export class BrokerRuntimeStats {
   getTotalYesterdayMorning = 0;
   getTotalTodayMorning = 0;
 
+  /** Messages dispatched per topic since boot (Java BrokerStatsManager TOPIC_PUT_NUMS). */
+  private readonly topicPuts = new Map<string, number>();
+  /** Per-topic put counters at each sample, last 61 samples (one minute of history). */
+  private readonly topicSamples = new Map<string, Array<{ t: number; n: number }>>();
+
   constructor(private readonly store: MessageStore, private readonly now: () => number = Date.now) {
     this.bootTimestamp = now();
     this.day = startOfDay(this.bootTimestamp);
     this.sample();
+  }
+
+  /** Counts one stored message of `topic` (fed by the store's arrival listener). */
+  onMessageArrived(topic: string): void {
+    this.topicPuts.set(topic, (this.topicPuts.get(topic) ?? 0) + 1);
+  }
+
+  /** Java tpsTopicPutNums: put TPS of a topic over the last minute of samples (0 when unknown). */
+  topicPutTps(topic: string): number {
+    const l = this.topicSamples.get(topic);
+    if (!l || l.length < 2) return 0;
+    const first = l[0] as { t: number; n: number };
+    const last = l[l.length - 1] as { t: number; n: number };
+    const dt = last.t - first.t;
+    return dt > 0 ? ((last.n - first.n) * 1000) / dt : 0;
   }
 
   /** Takes one sample (call every second). */
@@ -49,6 +69,15 @@ export class BrokerRuntimeStats {
     const s = this.store.stats();
     this.samples.push({ t, put: s.putMessageTimes, get: s.getMessageTimes });
     if (this.samples.length > MAX_SAMPLES) this.samples.shift();
+    for (const [topic, n] of this.topicPuts) {
+      let l = this.topicSamples.get(topic);
+      if (!l) {
+        l = [];
+        this.topicSamples.set(topic, l);
+      }
+      l.push({ t, n });
+      if (l.length > 61) l.shift();
+    }
     const day = startOfDay(t);
     if (day !== this.day) {
       this.day = day;

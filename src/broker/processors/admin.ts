@@ -124,6 +124,7 @@ export class AdminBrokerProcessor {
 
   constructor(private readonly ctx: BrokerContext) {
     this.runtimeStats = new BrokerRuntimeStats(ctx.store);
+    ctx.store.addMessageArrivingListener((d) => this.runtimeStats.onMessageArrived(d.topic));
   }
 
   private get brokerName(): string {
@@ -309,7 +310,7 @@ export class AdminBrokerProcessor {
       const ts = max > 0 ? await store.getMessageStoreTimeStamp(h.topic, i, max - 1) : 0;
       entries.push([{ topic: h.topic, brokerName: this.brokerName, queueId: i }, { minOffset: min, maxOffset: max, lastUpdateTimestamp: ts }]);
     }
-    return this.ok(request, encodeTopicStatsTable(entries, 0));
+    return this.ok(request, encodeTopicStatsTable(entries, this.runtimeStats.topicPutTps(h.topic)));
   }
 
   async getConsumeStats(request: RemotingCommand): Promise<RemotingCommand> {
