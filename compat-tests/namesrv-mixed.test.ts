@@ -142,10 +142,10 @@ function isConnectToNull(r: DriverResult): boolean {
 
 /** runDriver, retried (at most 3 runs) only on the Java client's "connect to null" start-up failure. */
 /**
- * A 5.x Java client picks ONE NameServer per attempt (NettyRemotingClient.getAndCreateNameserverChannel
- * rotates an index) and fails that call with "connect to null" when the pick cannot be connected; with
- * one of two NameServers down every fresh client's first lookup fails half the time. A real application
- * retries; a one-shot driver process is retried here, up to this many times (2^-6 chance of a false failure).
+ * A fresh Java client's first NameServer call fails with "connect to null" when the channel it picked
+ * is not active yet (NettyRemotingClient.invokeSync with addr null: the connect is still in progress
+ * on a loaded machine, or the NameServer it rotated to is down); a real application simply retries
+ * later. A one-shot driver process is retried here, up to this many times.
  */
 const CONNECT_TO_NULL_ATTEMPTS = 6;
 
