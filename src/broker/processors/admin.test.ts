@@ -189,6 +189,21 @@ describe('AdminBrokerProcessor', () => {
     expect(tb.ctx.consumerOffsetManager.queryOffset('DST', 'CloneT', 1)).toBe(9);
   });
 
+  test('GET_BROKER_CONSUME_STATS lists every group with offsets (ConsumeStatsList)', async () => {
+    await tb.call(RequestCode.UPDATE_AND_CREATE_TOPIC, createTopicHeader('BT', { readQueueNums: '1', writeQueueNums: '1' }));
+    await tb.ctx.putMessage(testMessage('BT', 0, {}));
+    await tb.ctx.putMessage(testMessage('BT', 0, {}));
+    tb.ctx.subscriptionGroupManager.findSubscriptionGroupConfig('BG');
+    tb.ctx.consumerOffsetManager.commitOffset('BG', 'BT', 0, 1);
+    const t0 = await tb.store.getMessageStoreTimeStamp('BT', 0, 0);
+    const r = await tb.call(RequestCode.GET_BROKER_CONSUME_STATS, { isOrder: 'false' });
+    const text = r?.body?.toString() ?? '';
+    expect(text).toContain('{"BG":[{"consumeTps":0.0,"offsetTable":{{"brokerName":"broker-a","queueId":0,"topic":"BT"}:'
+      + `{"brokerOffset":2,"consumerOffset":1,"lastTimestamp":${t0},"pullOffset":0}}}]}`);
+    expect(text).toMatch(/^\{"brokerAddr":"127\.0\.0\.1:10911","consumeStatsList":\[/);
+    expect(text).toMatch(/"totalDiff":1,"totalInflightDiff":-1\}$/);
+  });
+
   test('GET_CONSUMER_RUNNING_INFO relays to the consumer and returns its answer', async () => {
     const sent: import('../../remoting/command').RemotingCommand[] = [];
     const conn = fakeConnection('10.0.0.5:1234', sent);

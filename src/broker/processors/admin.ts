@@ -4,7 +4,7 @@
 // CONSUME_MESSAGE_DIRECTLY). Bodies are written as fastjson writes them (admin-bodies.ts).
 import { JKeyMap, JStringMap, toFastJson, type JBean, type JValue } from '../../protocol/body/admin-json';
 import {
-  decodeJsonObjectBody, encodeConsumeStats, encodeResetOffsetBody, encodeConsumerConnection, encodeGroupList, encodeKVTable, encodeProducerConnection,
+  decodeJsonObjectBody, encodeConsumeStats, encodeConsumeStatsList, encodeResetOffsetBody, type GroupConsumeStats, encodeConsumerConnection, encodeGroupList, encodeKVTable, encodeProducerConnection,
   encodeTopicList, encodeTopicStatsTable, type ConnectionData, type MessageQueueData, type OffsetWrapper, type TopicOffset,
 } from '../../protocol/body/admin-bodies';
 import { encodeHeader } from '../../protocol/header';
@@ -14,6 +14,7 @@ import {
   GetConsumerRunningInfoRequestHeader, GetConsumeStatsRequestHeader, GetProducerConnectionListRequestHeader,
   GetSubscriptionGroupConfigRequestHeader, GetTopicConfigRequestHeader, GetTopicStatsInfoRequestHeader,
   QueryTopicConsumeByWhoRequestHeader, requireHeader, ResetOffsetRequestHeader, CloneGroupOffsetRequestHeader,
+  GetConsumeStatsInBrokerHeader,
 } from '../../protocol/headers/broker-admin';
 import { RequestCode } from '../../protocol/request-code';
 import { ResponseCode } from '../../protocol/response-code';
@@ -345,6 +346,41 @@ export class AdminBrokerProcessor {
     return this.ok(request, encodeConsumeStats(entries, 0));
   }
 
+  /** GET_BROKER_CONSUME_STATS (mqadmin brokerConsumeStats; Java fetchAllConsumeStatsInBroker). */
+  async getBrokerConsumeStats(request: RemotingCommand): Promise<RemotingCommand> {
+    const h = requireHeader(GetConsumeStatsInBrokerHeader, request);
+    const store = this.ctx.store;
+    const groups: GroupConsumeStats[] = [];
+    let totalDiff = 0;
+    let totalInflightDiff = 0;
+    for (const group of [...this.ctx.subscriptionGroupManager.subscriptionGroupTable.keys()].sort()) {
+      const info = this.ctx.consumerManager.getConsumerGroupInfo(group);
+      const stats: Array<GroupConsumeStats['stats'][number]> = [];
+      for (const topic of [...this.ctx.consumerOffsetManager.whichTopicByConsumer(group)].sort()) {
+        const tc = this.ctx.topicConfigManager.selectTopicConfig(topic);
+        if (!tc || (h.isOrder && !tc.order)) continue;
+        if (info && info.subscriptionTable.size > 0 && !info.findSubscriptionData(topic)) continue;
+        const entries: Array<[MessageQueueData, OffsetWrapper]> = [];
+        for (let i = 0; i < tc.writeQueueNums; i++) {
+          const brokerOffset = Math.max(0, store.getMaxOffsetInQueue(topic, i));
+          const consumerOffset = Math.max(0, this.ctx.consumerOffsetManager.queryOffset(group, topic, i));
+          let lastTimestamp = 0;
+          if (consumerOffset > 0) {
+            const t = await store.getMessageStoreTimeStamp(topic, i, consumerOffset - 1);
+            if (t > 0) lastTimestamp = t;
+          }
+          // Java leaves pullOffset unset (0) here.
+          entries.push([{ topic, brokerName: this.brokerName, queueId: i }, { brokerOffset, consumerOffset, pullOffset: 0, lastTimestamp }]);
+          totalDiff += brokerOffset - consumerOffset;
+          totalInflightDiff += 0 - consumerOffset;
+        }
+        stats.push({ entries, consumeTps: 0 });
+      }
+      groups.push({ group, stats });
+    }
+    return this.ok(request, encodeConsumeStatsList(this.ctx.brokerAddr, groups, totalDiff, totalInflightDiff));
+  }
+
   async getBrokerRuntimeInfo(request: RemotingCommand): Promise<RemotingCommand> {
     const store = this.ctx.store;
     let earliest = -1;
@@ -558,6 +594,7 @@ export function registerAdmin(ctx: BrokerContext): AdminBrokerProcessor {
   r(RequestCode.GET_TOPIC_STATS_INFO, (q) => a.getTopicStatsInfo(q));
   r(RequestCode.GET_CONSUME_STATS, (q) => a.getConsumeStats(q));
   r(RequestCode.GET_BROKER_RUNTIME_INFO, (q) => a.getBrokerRuntimeInfo(q));
+  r(RequestCode.GET_BROKER_CONSUME_STATS, (q) => a.getBrokerConsumeStats(q));
   r(RequestCode.GET_CONSUMER_CONNECTION_LIST, (q) => a.getConsumerConnectionList(q));
   r(RequestCode.GET_PRODUCER_CONNECTION_LIST, (q) => a.getProducerConnectionList(q));
   r(RequestCode.QUERY_TOPIC_CONSUME_BY_WHO, (q) => a.queryTopicConsumeByWho(q));

@@ -38,12 +38,34 @@ export interface OffsetWrapper {
 }
 
 /** ConsumeStats: {"consumeTps":1.5,"offsetTable":{{mq}:{brokerOffset,consumerOffset,lastTimestamp,pullOffset}}}. */
-export function encodeConsumeStats(entries: ReadonlyArray<readonly [MessageQueueData, OffsetWrapper]>, consumeTps: number): Buffer {
-  return body({
+export function consumeStatsJson(entries: ReadonlyArray<readonly [MessageQueueData, OffsetWrapper]>, consumeTps: number): JBean {
+  return {
     consumeTps: jdouble(consumeTps),
     offsetTable: new JKeyMap(entries.map(([mq, o]) => [mqJson(mq), {
       brokerOffset: o.brokerOffset, consumerOffset: o.consumerOffset, lastTimestamp: o.lastTimestamp, pullOffset: o.pullOffset,
     }] as const)),
+  };
+}
+
+export function encodeConsumeStats(entries: ReadonlyArray<readonly [MessageQueueData, OffsetWrapper]>, consumeTps: number): Buffer {
+  return body(consumeStatsJson(entries, consumeTps));
+}
+
+export interface GroupConsumeStats {
+  readonly group: string;
+  readonly stats: ReadonlyArray<{ readonly entries: ReadonlyArray<readonly [MessageQueueData, OffsetWrapper]>; readonly consumeTps: number }>;
+}
+
+/**
+ * ConsumeStatsList (GET_BROKER_CONSUME_STATS): {"brokerAddr":..,"consumeStatsList":[{"group":[ConsumeStats...]}],
+ * "totalDiff":N,"totalInflightDiff":M}.
+ */
+export function encodeConsumeStatsList(brokerAddr: string, groups: readonly GroupConsumeStats[], totalDiff: number, totalInflightDiff: number): Buffer {
+  return body({
+    brokerAddr,
+    consumeStatsList: groups.map((g) => new JStringMap([[g.group, g.stats.map((s) => consumeStatsJson(s.entries, s.consumeTps))]])),
+    totalDiff,
+    totalInflightDiff,
   });
 }
 

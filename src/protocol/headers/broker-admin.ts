@@ -160,3 +160,7 @@ export const CloneGroupOffsetRequestHeader = defineHeader('CloneGroupOffsetReque
   topic: { type: 'string' },
   offline: { type: 'boolean' },
 });
+
+export const GetConsumeStatsInBrokerHeader = defineHeader('GetConsumeStatsInBrokerHeader', {
+  isOrder: { type: 'boolean', required: true },
+});
