@@ -142,6 +142,20 @@ export function messageStoreConformance(name: string, factory: StoreFactory): vo
       expect(bad.status).toBe(PutMessageStatus.MESSAGE_ILLEGAL);
     });
 
+    test('IPv6 hosts: v6 sysflag bits, 56-hex msgId, record round trip', async () => {
+      const m = { ...makeMessage('V6', 0, 'six'), bornHost: { address: '::ffff:10.1.2.3', port: 1 }, storeHost: { address: 'fe80::1', port: 10911 } };
+      const r = await store.putMessage(m);
+      expect(r.status).toBe(PutMessageStatus.PUT_OK);
+      expect(r.appendResult!.msgId).toHaveLength(56);
+      expect(r.appendResult!.msgId.startsWith('FE800000000000000000000000000001')).toBe(true);
+      const g = await store.getMessage({ group: 'G', topic: 'V6', queueId: 0, offset: 0, maxMsgNums: 1 });
+      const rec = decoded(g.messages[0]!);
+      expect(rec.sysFlag & (MessageSysFlag.BORNHOST_V6_FLAG | MessageSysFlag.STOREHOSTADDRESS_V6_FLAG)).toBe(MessageSysFlag.STOREHOSTADDRESS_V6_FLAG);
+      expect(rec.bornHost).toEqual({ address: '10.1.2.3', port: 1 });
+      expect(rec.storeHost).toEqual({ address: 'fe80:0:0:0:0:0:0:1', port: 10911 });
+      expect(recordMessageId(rec)).toBe(r.appendResult!.msgId);
+    });
+
     test('rejects oversized properties and illegal input', async () => {
       const big = makeMessage('T', 0, 'x', { P: 'v'.repeat(40000) });
       expect((await store.putMessage(big)).status).toBe(PutMessageStatus.PROPERTIES_SIZE_EXCEEDED);
