@@ -124,3 +124,48 @@ describe('ScheduleMessageService', () => {
     await s.shutdown();
   });
 });
+
+describe('ScheduleMessageService on the file store', () => {
+  test('delivers a backlog in order and does not redeliver after a restart', async () => {
+    const { DefaultMessageStore } = await import('../../store/default-message-store');
+    const { defaultStoreConfig } = await import('../../store/store-config');
+    const os = await import('node:os');
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'rmq-sched-file-'));
+    const table = '1s 2s';
+    const open = async () => {
+      const store = new DefaultMessageStore(defaultStoreConfig(root, { mappedFileSizeCommitLog: 1024 * 1024 }));
+      await store.start();
+      const svc = new ScheduleMessageService({ store, storePathRootDir: root, messageDelayLevel: table, firstDelayMs: 0 });
+      return { store, svc };
+    };
+    try {
+      let { store, svc } = await open();
+      for (let i = 0; i < 40; i++) {
+        const r = await store.putMessage(transformDelayLevelMessage(testMessage('FileT', 1, { DELAY: '1', UNIQ_KEY: `F${i}` }, `b${i}`), svc.table));
+        expect(r.status).toBe('PUT_OK');
+      }
+      await svc.start();
+      await waitFor(() => store.getMaxOffsetInQueue('FileT', 1) === 40, 5000);
+      const got = await store.getMessage({ group: 'g', topic: 'FileT', queueId: 1, offset: 0, maxMsgNums: 64, maxTotalMsgSize: 1 << 20 });
+      const bodies: string[] = [];
+      for (const b of got.messages) {
+        const d = decodeRecord(b);
+        if (d.kind === 'MESSAGE') bodies.push(d.record.body.toString());
+      }
+      expect(bodies.slice(0, 8)).toEqual(['b0', 'b1', 'b2', 'b3', 'b4', 'b5', 'b6', 'b7']);
+      await svc.shutdown();
+      await store.shutdown();
+
+      ({ store, svc } = await open());
+      expect(store.getMaxOffsetInQueue('FileT', 1)).toBe(40);
+      await svc.start();
+      expect(svc.getOffset(1)).toBe(40);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(store.getMaxOffsetInQueue('FileT', 1)).toBe(40);
+      await svc.shutdown();
+      await store.shutdown();
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
