@@ -23,6 +23,9 @@ export async function endTransaction(ctx: BrokerContext, request: RemotingComman
   const d = raw ? decodeRecord(raw, 0, { checkCRC: false }) : undefined;
   if (!d || d.kind !== 'MESSAGE') return reply(ResponseCode.SYSTEM_ERROR, 'Find prepared transaction message failed');
   const half = d.record;
+  if (rejectCommitOrRollback(ctx, h.fromTransactionCheck === true, half.properties, half.bornTimestamp)) {
+    return reply(ResponseCode.ILLEGAL_OPERATION);
+  }
   if (getProperty(half.properties, MessageConst.PGROUP) !== h.producerGroup) return reply(ResponseCode.SYSTEM_ERROR, 'The producer group wrong');
   if (half.queueOffset !== h.tranStateTableOffset) return reply(ResponseCode.SYSTEM_ERROR, 'The transaction state table offset wrong');
   if (half.physicalOffset !== h.commitLogOffset) return reply(ResponseCode.SYSTEM_ERROR, 'The commit log offset wrong');
@@ -38,6 +41,19 @@ export async function endTransaction(ctx: BrokerContext, request: RemotingComman
   const op = await ctx.store.putMessage(makeOpMessage([half.queueOffset], half.queueId, ctx.storeHost));
   if (op.status !== PutMessageStatus.PUT_OK) ctx.logger.error({ status: op.status }, 'write transaction op message failed');
   return reply(ResponseCode.SUCCESS);
+}
+
+/**
+ * 5.x rejectCommitOrRollback: a commit/rollback not answering a check, for a half message with
+ * CHECK_IMMUNITY_TIME_IN_SECONDS, is refused once that window (at least transactionTimeOut) passed.
+ */
+export function rejectCommitOrRollback(ctx: BrokerContext, fromCheck: boolean, properties: string, bornTimestamp: number, now = Date.now()): boolean {
+  if (fromCheck) return false;
+  const s = getProperty(properties, MessageConst.CHECK_IMMUNITY_TIME_IN_SECONDS);
+  if (s === undefined || s === '') return false;
+  const secs = /^[+-]?\d+$/.test(s) ? Number(s) : NaN;
+  const immunity = Number.isFinite(secs) ? Math.max(secs * 1000, ctx.config.transactionTimeOut) : ctx.config.transactionTimeOut;
+  return now - bornTimestamp > immunity;
 }
 
 export function registerEndTransaction(ctx: BrokerContext): void {

@@ -109,6 +109,17 @@ describe('transactions', () => {
     expect(tb.store.getMaxOffsetInQueue('TxTopic', 2)).toBe(2);
   });
 
+  test('5.x: a late non-check END_TRANSACTION after CHECK_IMMUNITY_TIME_IN_SECONDS is ILLEGAL_OPERATION', async () => {
+    const m = { ...testMessage('TxTopic', 2, { TRAN_MSG: 'true', PGROUP: 'PG', UNIQ_KEY: 'IMM', CHECK_IMMUNITY_TIME_IN_SECONDS: '1' }), sysFlag: 0x4, bornTimestamp: Date.now() - 10_000 };
+    const a = (await tb.ctx.putMessage(m)).appendResult!;
+    let r = await tb.call(RequestCode.END_TRANSACTION, endHeader(a, 8, { msgId: 'IMM' }));
+    expect(r?.code).toBe(ResponseCode.ILLEGAL_OPERATION);
+    expect(tb.store.getMaxOffsetInQueue('TxTopic', 2)).toBe(0);
+    r = await tb.call(RequestCode.END_TRANSACTION, endHeader(a, 8, { msgId: 'IMM', fromTransactionCheck: 'true' }));
+    expect(r?.code).toBe(ResponseCode.SUCCESS);
+    expect(tb.store.getMaxOffsetInQueue('TxTopic', 2)).toBe(1);
+  });
+
   test('young half messages are not checked; after transactionCheckMax checks the message is discarded', async () => {
     const sent: RemotingCommand[] = [];
     tb.ctx.producerManager.registerProducer('PG', newClientChannelInfo(fakeConnection('10.0.0.9:7000', sent), 'prod-1', 'JAVA', 479));
