@@ -106,7 +106,9 @@ final class Consume {
                     lastQueues = queueEvent(c, topic, lastQueues);
                 }
             }
-            long lingerEnd = System.currentTimeMillis() + linger;
+            // the listener signals before the client records the consumed offset: give the client a
+            // moment (and one persist interval) so that shutdown commits the offsets of every message
+            long lingerEnd = System.currentTimeMillis() + Math.max(linger, 1200);
             while (System.currentTimeMillis() < lingerEnd) {
                 Thread.sleep(Math.min(200, Math.max(1, lingerEnd - System.currentTimeMillis())));
                 lastQueues = queueEvent(c, topic, lastQueues);
