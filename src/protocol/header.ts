@@ -49,7 +49,12 @@ function parseField(type: FieldType, raw: string): string | number | boolean | u
     case 'long': {
       if (!INT_RE.test(raw)) return undefined;
       const n = Number(raw);
-      return Number.isSafeInteger(n) ? n : undefined;
+      if (Number.isSafeInteger(n)) return n;
+      // A Java long beyond 2^53 (admin tools send Long.MAX_VALUE as "no upper bound") is clamped
+      // to the nearest safe integer; a value outside the long range is as unparseable as in Java.
+      const big = BigInt(raw);
+      if (big > 0x7fffffffffffffffn || big < -0x8000000000000000n) return undefined;
+      return big > 0n ? Number.MAX_SAFE_INTEGER : Number.MIN_SAFE_INTEGER;
     }
     case 'boolean':
       return raw.toLowerCase() === 'true'; // Java Boolean.parseBoolean
