@@ -4,7 +4,7 @@
 import stringify from 'fast-json-stable-stringify';
 import { crc32 } from '../common/crc32';
 import type { Logger } from '../common/logger';
-import { RegisterBrokerRequestHeader, UnRegisterBrokerRequestHeader } from '../protocol/headers/broker-core';
+import { RegisterBrokerRequestHeader, UnRegisterBrokerRequestHeader } from '../protocol/headers/namesrv';
 import { encodeHeader } from '../protocol/header';
 import { RequestCode } from '../protocol/request-code';
 import { ResponseCode } from '../protocol/response-code';

@@ -129,23 +129,4 @@ export const NotifyConsumerIdsChangedRequestHeader = defineHeader('NotifyConsume
   consumerGroup: { type: 'string', required: true },
 });
 
-// ---- broker → NameServer (requests.md §1.1–1.3) ----
-
-export const RegisterBrokerRequestHeader = defineHeader('RegisterBrokerRequestHeader', {
-  brokerName: { type: 'string', required: true },
-  brokerAddr: { type: 'string', required: true },
-  clusterName: { type: 'string', required: true },
-  haServerAddr: { type: 'string', required: true },
-  brokerId: { type: 'long', required: true },
-  heartbeatTimeoutMillis: { type: 'long' },
-  enableActingMaster: { type: 'boolean' },
-  compressed: { type: 'boolean', required: true },
-  bodyCrc32: { type: 'int' },
-});
-
-export const UnRegisterBrokerRequestHeader = defineHeader('UnRegisterBrokerRequestHeader', {
-  brokerName: { type: 'string', required: true },
-  brokerAddr: { type: 'string', required: true },
-  clusterName: { type: 'string', required: true },
-  brokerId: { type: 'long', required: true },
-});
+// broker → NameServer headers are the NameServer's own: ./namesrv.ts
