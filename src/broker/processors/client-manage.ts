@@ -11,7 +11,7 @@ import type { BrokerContext } from '../broker-context';
 import { newClientChannelInfo } from '../client/client-channel-info';
 import { getRetryTopic } from '../mixall';
 import { compileSql92Cached } from '../sql92-filter';
-import { requireHeader } from './common';
+import { registerCreatedTopics, requireHeader } from './common';
 
 export class ClientManageProcessor {
   /** group → last heartbeat fingerprint (heartbeat v2). */
@@ -30,12 +30,13 @@ export class ClientManageProcessor {
     return this.ctx.subscriptionGroupManager.getSubscriptionGroupConfig(group)?.notifyConsumerIdsChangedEnable ?? true;
   }
 
-  heartBeat(conn: Connection, request: RemotingCommand): RemotingCommand {
+  async heartBeat(conn: Connection, request: RemotingCommand): Promise<RemotingCommand> {
     const d = decodeHeartbeatData(request.body);
     if (!d.ok) return createResponse(request, ResponseCode.SYSTEM_ERROR, { remark: d.error });
     const hb = d.value;
     const info = newClientChannelInfo(conn, hb.clientID, request.language, request.version);
     let subChange = true;
+    let createdTopic = false;
     for (const cd of hb.consumerDataSet) {
       const sgc = this.ctx.subscriptionGroupManager.findSubscriptionGroupConfig(cd.groupName);
       if (!sgc) continue;
@@ -50,7 +51,9 @@ export class ClientManageProcessor {
         if (!hb.withoutSub) this.fingerprints.set(cd.groupName, hb.heartbeatFingerprint);
       }
       const topicSysFlag = cd.unitMode ? 2 : 0;
-      this.ctx.topicConfigManager.createTopicIfAbsent(getRetryTopic(cd.groupName), sgc.retryQueueNums, 6, topicSysFlag);
+      const retryTopic = getRetryTopic(cd.groupName);
+      if (this.ctx.topicConfigManager.selectTopicConfig(retryTopic) === undefined) createdTopic = true;
+      this.ctx.topicConfigManager.createTopicIfAbsent(retryTopic, sgc.retryQueueNums, 6, topicSysFlag);
       const notify = this.ctx.config.notifyConsumerIdsChangedEnable && sgc.notifyConsumerIdsChangedEnable;
       const changed = this.ctx.consumerManager.registerConsumer(
         cd.groupName, info, cd.consumeType, cd.messageModel, cd.consumeFromWhere, cd.subscriptionDataSet, notify, updateSubscription,
@@ -58,6 +61,8 @@ export class ClientManageProcessor {
       if (changed) this.ctx.logger.info({ group: cd.groupName, client: hb.clientID, remote: conn.remoteAddress }, 'consumer registration changed');
     }
     for (const pd of hb.producerDataSet) this.ctx.producerManager.registerProducer(pd.groupName, info);
+    // A consumer looks up its %RETRY% route right after this answer (Java registers first too).
+    if (createdTopic) await registerCreatedTopics(this.ctx);
     return createResponse(request, ResponseCode.SUCCESS, {
       extFields: { IS_SUPPORT_HEART_BEAT_V2: 'true', IS_SUB_CHANGE: String(subChange) },
     });

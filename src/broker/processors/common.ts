@@ -17,6 +17,23 @@ export function requireHeader<S extends HeaderSpec>(def: HeaderDef<S>, request: 
   return r.header;
 }
 
+/** How long a request that created a topic waits for the NameServers to learn it. */
+const REGISTER_ON_CREATE_WAIT_MS = 3000;
+
+/**
+ * Java registers a topic it has just created (on send, on heartbeat for `%RETRY%group`, on
+ * send-back) with the NameServers before answering, so that the client's next route lookup finds
+ * it. Waits for that registration, at most REGISTER_ON_CREATE_WAIT_MS.
+ */
+export async function registerCreatedTopics(ctx: { registerBrokerAll(): Promise<void> }): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    ctx.registerBrokerAll(),
+    new Promise((r) => { timer = setTimeout(r, REGISTER_ON_CREATE_WAIT_MS); }),
+  ]);
+  clearTimeout(timer);
+}
+
 /** The client's socket address (born host of what it sends). */
 export function remoteHost(conn: Connection): HostAddress {
   return { address: conn.socket.remoteAddress ?? '0.0.0.0', port: conn.socket.remotePort ?? 0 };

@@ -21,14 +21,13 @@ import {
 import { TopicFilterType, type TopicConfig } from '../topic-config-manager';
 import type { UniqIdGenerator } from '../uniq-id';
 import { getRebalanceLockManager } from './lock';
-import { FAQUrl, invalidParameterCode, randomQueueId, remoteHost, suggestTodo, type HeaderType } from './common';
+import { FAQUrl, invalidParameterCode, randomQueueId, registerCreatedTopics, remoteHost, suggestTodo, type HeaderType } from './common';
 
 type SendHeader = HeaderType<typeof SendMessageRequestHeader>;
 
 const MULTI_TAGS_FLAG = 0x2;
 const DLQ_NUMS_PER_GROUP = 1;
 /** Longest wait for the NameServer registration of a topic created by a send. */
-const REGISTER_ON_CREATE_WAIT_MS = 3000;
 
 /** Java parseRequestHeader: V2 one-letter keys → V1 fields; undefined + reason when a required field is bad. */
 export function parseSendHeader(request: RemotingCommand): { ok: true; header: SendHeader } | { ok: false; reason: string } {
@@ -134,9 +133,7 @@ export class SendMessageProcessor {
     const pre = this.msgCheck(conn, request, header);
     if (pre) return pre;
     if (!existed) {
-      // Java registers a topic created on send with the NameServers before storing and answering,
-      // so that the route exists once the send is acknowledged. Bounded here.
-      await Promise.race([this.ctx.registerBrokerAll(), new Promise((r) => setTimeout(r, REGISTER_ON_CREATE_WAIT_MS).unref())]);
+      await registerCreatedTopics(this.ctx);
     }
     const topicConfig = this.ctx.topicConfigManager.selectTopicConfig(header.topic);
     if (!topicConfig) return this.fail(request, ResponseCode.TOPIC_NOT_EXIST, `topic[${header.topic}] not exist, apply first please!${suggestTodo(FAQUrl.APPLY_TOPIC_URL)}`);
