@@ -4,15 +4,18 @@
 
 interface Utf8Buffer extends Buffer {
   utf8Slice(start: number, end: number): string;
+  latin1Slice(start: number, end: number): string;
   utf8Write(s: string, offset: number, length?: number): number;
 }
 
 const SHORT = 32;
+/** Up to this length a string is built char by char (cheaper than a call into C++). */
+const TINY = 6;
 
 /** Decodes `buf[start, end)` as UTF-8. */
 export function readUtf8(buf: Buffer, start: number, end: number): string {
   const n = end - start;
-  if (n <= SHORT) {
+  if (n <= TINY) {
     let s = '';
     for (let i = start; i < end; i++) {
       const c = buf[i];
@@ -20,6 +23,10 @@ export function readUtf8(buf: Buffer, start: number, end: number): string {
       s += String.fromCharCode(c);
     }
     return s;
+  }
+  if (n <= SHORT) {
+    for (let i = start; i < end; i++) if (buf[i] >= 0x80) return (buf as Utf8Buffer).utf8Slice(start, end);
+    return (buf as Utf8Buffer).latin1Slice(start, end);
   }
   return (buf as Utf8Buffer).utf8Slice(start, end);
 }
