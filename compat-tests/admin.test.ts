@@ -27,12 +27,20 @@ async function adminOk(ctx: Ctx, op: string, opts: Record<string, string | numbe
   return ctx.ok(['admin', op], { cluster: ctx.target.clusterName, broker: ctx.target.brokerAddr, ...opts });
 }
 
+/** Repeats a step until it succeeds and satisfies ok (routes, indexes and offsets settle asynchronously). */
 async function retry<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 15000): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
-    const v = await fn();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`${what}: not satisfied within ${timeoutMs} ms; last: ${JSON.stringify(v).slice(0, 500)}`);
+    let last: string;
+    try {
+      const v = await fn();
+      if (ok(v)) return v;
+      last = JSON.stringify(v).slice(0, 500);
+    } catch (e) {
+      if (e instanceof Unsupported) throw e;
+      last = (e as Error).message;
+    }
+    if (Date.now() > end) throw new Error(`${what}: not satisfied within ${timeoutMs} ms; last: ${last}`);
     await sleep(500);
   }
 }
