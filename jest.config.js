@@ -10,12 +10,8 @@ module.exports = {
       transform,
       testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts', '<rootDir>/tools/**/*.test.ts'],
     },
-    {
-      displayName: 'compat',
-      testEnvironment: 'node',
-      transform,
-      testMatch: ['<rootDir>/compat-tests/**/*.test.ts'],
-      testPathIgnorePatterns: ['/node_modules/', '/compat-tests/java/', '/compat-tests/go/', '/compat-tests/.cache/'],
-    },
+    // compat-tests/jest.config.js carries the compat project's globalSetup (installs and builds
+    // once before the workers start) and globalTeardown (prints the whole matrix at the end).
+    '<rootDir>/compat-tests/jest.config.js',
   ],
 };
