@@ -1,7 +1,7 @@
 // The MessageStore interface the broker calls (Java: org.apache.rocketmq.store.MessageStore /
 // DefaultMessageStore). Two implementations pass the shared conformance suite (conformance.ts):
 // MemoryMessageStore (fast tests) and the file store (CommitLog + ConsumeQueue + IndexFile).
-import type { HostAddress } from './message-codec';
+import type { MessageRecordFields } from './message-codec';
 
 export type { HostAddress } from './message-codec';
 
@@ -50,23 +50,12 @@ export interface PutMessageResult {
   readonly appendResult?: AppendMessageResult;
 }
 
-/** MessageExtBrokerInner: one message as the broker stores it. */
-export interface PutMessageInput {
-  readonly topic: string;
-  readonly queueId: number;
-  /** User flag. */
-  readonly flag: number;
-  readonly body: Uint8Array;
-  /** Property string (message.md §3), complete (CLUSTER, UNIQ_KEY, ... already added by the broker). */
-  readonly properties: string;
-  readonly bornTimestamp: number;
-  readonly bornHost: HostAddress;
-  /** brokerIP1 + listenPort: the address in offset msgIds. */
-  readonly storeHost: HostAddress;
-  /** MessageSysFlag bits; host-v6 bits are recomputed from the addresses. */
-  readonly sysFlag: number;
-  readonly reconsumeTimes: number;
-  readonly preparedTransactionOffset: number;
+/**
+ * MessageExtBrokerInner: one message as the broker stores it — the record's fields
+ * (MessageRecordFields, message-codec.ts; storeHost = brokerIP1 + listenPort, the address in offset
+ * msgIds) plus what only the store needs.
+ */
+export interface PutMessageInput extends MessageRecordFields {
   /** Consume-queue tags code: String.hashCode(TAGS) or 0; the deliver timestamp for SCHEDULE_TOPIC_XXXX. */
   readonly tagsCode: number;
   /** For SYNC_FLUSH: wait for durability before resolving (property WAIT, default true). */
