@@ -1,6 +1,7 @@
 // What every broker processor and feature module sees: the managers, the store, the config and a
 // few hooks into the controller. `broker-features` modules export `register<Feature>(ctx)` and are
 // called from BrokerController's registration block.
+import type { BrokerStatsManager } from './broker-stats';
 import type { Logger } from '../common/logger';
 import type { RequestHandler, RequestProcessor } from '../remoting/processor';
 import type { HostAddress, MessageStore, PutMessageInput, PutMessageResult } from '../store/message-store';
@@ -26,6 +27,7 @@ export interface BrokerContext {
   readonly consumerOffsetManager: ConsumerOffsetManager;
   readonly consumerManager: ConsumerManager;
   readonly producerManager: ProducerManager;
+  readonly brokerStatsManager: BrokerStatsManager;
   /** brokerIP1:listenPort as a host address: the STOREHOST of every record (quirk 7). */
   readonly storeHost: HostAddress;
   /** `brokerIP1:listenPort`. */

@@ -2,6 +2,7 @@
 // and the VIP port listenPort − 2), the managers, the store, the processors and the periodic
 // tasks (offset persistence, client housekeeping, NameServer registration), and shuts them down in
 // order: unregister, stop taking requests, finish in-flight work, flush, persist.
+import { BrokerStatsManager, SAMPLE_PERIOD_MS } from './broker-stats';
 import * as path from 'node:path';
 import { getLogger, type Logger } from '../common/logger';
 import { RequestCode } from '../protocol/request-code';
@@ -63,6 +64,7 @@ export class BrokerController implements BrokerContext {
   readonly consumerOffsetManager: ConsumerOffsetManager;
   readonly consumerManager: ConsumerManager;
   readonly producerManager: ProducerManager;
+  readonly brokerStatsManager = new BrokerStatsManager();
   readonly remotingServer: RemotingServer;
   readonly fastRemotingServer: RemotingServer;
   readonly remotingClient: RemotingClient;
@@ -307,6 +309,7 @@ export class BrokerController implements BrokerContext {
       () => this.consumerOffsetManager.persistIfDirty());
     const hk = this.opts.housekeepingPeriodMs ?? 10_000;
     this.scheduleAtFixedRate('clientHousekeeping', hk, hk, () => this.scanNotActiveChannels());
+    this.scheduleAtFixedRate('brokerStats.sample', SAMPLE_PERIOD_MS, SAMPLE_PERIOD_MS, () => this.brokerStatsManager.sample());
     const period = this.opts.registerPeriodMs ?? Math.max(10_000, Math.min(c.registerNameServerPeriod, 60_000));
     this.scheduleAtFixedRate('registerBrokerAll', period, period, () => this.registerBrokerAll());
 

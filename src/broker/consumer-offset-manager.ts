@@ -10,6 +10,8 @@ export const TOPIC_GROUP_SEPARATOR = '@';
 export class ConsumerOffsetManager {
   /** `topic@group` → queueId → next offset to consume. */
   readonly offsetTable = new Map<string, Map<number, number>>();
+  /** `topic@group` → queueId → nextBeginOffset of the group's last pull (not persisted, as in Java). */
+  private readonly pullOffsetTable = new Map<string, Map<number, number>>();
   readonly dataVersion = new DataVersion();
   private readonly file: string;
   private dirty = false;
@@ -73,6 +75,22 @@ export class ConsumerOffsetManager {
     this.dirty = true;
   }
 
+  /** Records the next offset a pull of this group will ask for (Java commitPullOffset; memory only). */
+  commitPullOffset(group: string, topic: string, queueId: number, offset: number): void {
+    const key = ConsumerOffsetManager.key(topic, group);
+    let m = this.pullOffsetTable.get(key);
+    if (!m) {
+      m = new Map();
+      this.pullOffsetTable.set(key, m);
+    }
+    m.set(queueId, offset);
+  }
+
+  /** The last pull's next offset, else the committed offset, else -1 (Java queryPullOffset). */
+  queryPullOffset(group: string, topic: string, queueId: number): number {
+    return this.pullOffsetTable.get(ConsumerOffsetManager.key(topic, group))?.get(queueId) ?? this.queryOffset(group, topic, queueId);
+  }
+
   /** The committed offset, or -1 when none (Java queryOffset). */
   queryOffset(group: string, topic: string, queueId: number): number {
     return this.offsetTable.get(ConsumerOffsetManager.key(topic, group))?.get(queueId) ?? -1;
@@ -113,6 +131,10 @@ export class ConsumerOffsetManager {
       const i = key.indexOf(TOPIC_GROUP_SEPARATOR);
       if (i > 0 && key.slice(i + 1) === group) this.offsetTable.delete(key);
     }
+    for (const key of [...this.pullOffsetTable.keys()]) {
+      const i = key.indexOf(TOPIC_GROUP_SEPARATOR);
+      if (i > 0 && key.slice(i + 1) === group) this.pullOffsetTable.delete(key);
+    }
     this.dataVersion.nextVersion();
     this.dirty = true;
   }
@@ -120,6 +142,9 @@ export class ConsumerOffsetManager {
   cleanOffsetByTopic(topic: string): void {
     for (const key of [...this.offsetTable.keys()]) {
       if (key.startsWith(topic + TOPIC_GROUP_SEPARATOR)) this.offsetTable.delete(key);
+    }
+    for (const key of [...this.pullOffsetTable.keys()]) {
+      if (key.startsWith(topic + TOPIC_GROUP_SEPARATOR)) this.pullOffsetTable.delete(key);
     }
     this.dataVersion.nextVersion();
     this.dirty = true;

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { getLogger } from '../../src/common/logger';
 import { defaultBrokerConfig, type BrokerConfig } from '../../src/broker/broker-config';
 import type { BrokerContext, PutMessageHook } from '../../src/broker/broker-context';
+import { BrokerStatsManager } from '../../src/broker/broker-stats';
 import { ConsumerManager } from '../../src/broker/client/consumer-manager';
 import { ProducerManager } from '../../src/broker/client/producer-manager';
 import { ConsumerOffsetManager } from '../../src/broker/consumer-offset-manager';
@@ -68,6 +69,7 @@ export async function createTestBroker(overrides: Partial<BrokerConfig> = {}): P
     consumerOffsetManager: new ConsumerOffsetManager(config),
     consumerManager: new ConsumerManager(),
     producerManager: new ProducerManager(),
+    brokerStatsManager: new BrokerStatsManager(),
     storeHost: { address: config.brokerIP1, port: config.listenPort },
     brokerAddr: `${config.brokerIP1}:${config.listenPort}`,
     logger: getLogger('test-broker'),

@@ -90,6 +90,29 @@ describe('AdminBrokerProcessor', () => {
     expect(r?.body?.toString()).toContain('"brokerOffset":3');
   });
 
+  test('GET_CONSUME_STATS: pullOffset from the last pull, consumeTps from pulled-message samples', async () => {
+    await tb.call(RequestCode.UPDATE_AND_CREATE_TOPIC, createTopicHeader('PT', { readQueueNums: '1', writeQueueNums: '1' }));
+    for (let i = 0; i < 3; i++) await tb.ctx.putMessage(testMessage('PT', 0, {}));
+    tb.ctx.consumerOffsetManager.commitOffset('PG', 'PT', 0, 1);
+    tb.ctx.consumerOffsetManager.commitPullOffset('PG', 'PT', 0, 3);
+    const stats = tb.ctx.brokerStatsManager;
+    stats.incGroupGetNums('PG', 'PT', 1);
+    stats.sample();
+    stats.incGroupGetNums('PG', 'PT', 30);
+    await new Promise((res) => setTimeout(res, 20));
+    stats.sample();
+    const r = await tb.call(RequestCode.GET_CONSUME_STATS, { consumerGroup: 'PG', topic: 'PT' });
+    const text = r?.body?.toString() ?? '';
+    expect(text).toContain('"brokerOffset":3,"consumerOffset":1');
+    expect(text).toContain('"pullOffset":3}');
+    const tps = Number(/"consumeTps":([0-9.E]+)/.exec(text)?.[1]);
+    expect(tps).toBeGreaterThan(0);
+    // a pull offset behind the committed one reports the committed one (Java max(consumer, pull))
+    tb.ctx.consumerOffsetManager.commitPullOffset('PG', 'PT', 0, 0);
+    const r2 = await tb.call(RequestCode.GET_CONSUME_STATS, { consumerGroup: 'PG', topic: 'PT' });
+    expect(r2?.body?.toString()).toContain('"pullOffset":1}');
+  });
+
   test('consumer and producer connection lists', async () => {
     let r = await tb.call(RequestCode.GET_CONSUMER_CONNECTION_LIST, { consumerGroup: 'CG' });
     expect(r?.code).toBe(ResponseCode.CONSUMER_NOT_ONLINE);

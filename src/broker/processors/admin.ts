@@ -329,6 +329,7 @@ export class AdminBrokerProcessor {
     }
     const store = this.ctx.store;
     const entries: Array<[MessageQueueData, OffsetWrapper]> = [];
+    let consumeTps = 0;
     for (const topic of topics.sort()) {
       const tc = this.ctx.topicConfigManager.selectTopicConfig(topic);
       if (!tc) continue;
@@ -340,10 +341,12 @@ export class AdminBrokerProcessor {
           const t = await store.getMessageStoreTimeStamp(topic, i, consumerOffset - 1);
           if (t > 0) lastTimestamp = t;
         }
-        entries.push([{ topic, brokerName: this.brokerName, queueId: i }, { brokerOffset, consumerOffset, pullOffset: consumerOffset, lastTimestamp }]);
+        const pullOffset = Math.max(consumerOffset, this.ctx.consumerOffsetManager.queryPullOffset(group, topic, i));
+        entries.push([{ topic, brokerName: this.brokerName, queueId: i }, { brokerOffset, consumerOffset, pullOffset, lastTimestamp }]);
       }
+      consumeTps += this.ctx.brokerStatsManager.tpsGroupGetNums(group, topic);
     }
-    return this.ok(request, encodeConsumeStats(entries, 0));
+    return this.ok(request, encodeConsumeStats(entries, consumeTps));
   }
 
   /** GET_BROKER_CONSUME_STATS (mqadmin brokerConsumeStats; Java fetchAllConsumeStatsInBroker). */
@@ -374,7 +377,7 @@ export class AdminBrokerProcessor {
           totalDiff += brokerOffset - consumerOffset;
           totalInflightDiff += 0 - consumerOffset;
         }
-        stats.push({ entries, consumeTps: 0 });
+        stats.push({ entries, consumeTps: this.ctx.brokerStatsManager.tpsGroupGetNums(group, topic) });
       }
       groups.push({ group, stats });
     }

@@ -165,7 +165,8 @@ export class PullMessageProcessor {
     let suggest = MASTER_ID;
     if (c.slaveReadEnable) suggest = result.suggestPullingFromSlave ? sgc.whichBrokerWhenConsumeSlowly : sgc.brokerId;
 
-    // tryCommitOffset: only on first processing, never on a slave.
+    // tryCommitOffset: the pull offset always; the commit offset only on first processing, never on a slave.
+    this.ctx.consumerOffsetManager.commitPullOffset(h.consumerGroup, h.topic, h.queueId, result.nextBeginOffset);
     if (brokerAllowSuspend && (h.sysFlag & PullSysFlag.FLAG_COMMIT_OFFSET) !== 0 && !isSlave(c)) {
       this.ctx.consumerOffsetManager.commitOffset(h.consumerGroup, h.topic, h.queueId, h.commitOffset);
     }
@@ -191,6 +192,7 @@ export class PullMessageProcessor {
     };
     const resp = createResponse(request, code, { remark: result.status, extFields: ext });
     if (code === ResponseCode.SUCCESS) {
+      this.ctx.brokerStatsManager.incGroupGetNums(h.consumerGroup, h.topic, result.messages.length);
       resp.body = result.messages.length === 1 ? result.messages[0] : Buffer.concat(result.messages, result.bufferTotalSize);
     }
     return resp;
