@@ -43,6 +43,10 @@ function buildDefaults() {
     brokerIP2: ip,
     brokerName: localHostName(),
     brokerClusterName: 'DefaultCluster',
+    /** Where UPDATE_BROKER_CONFIG persists the whole configuration; '' = the -c file, else ~/store/config/broker.properties (Java null). */
+    brokerConfigPath: '',
+    /** Keys UPDATE_BROKER_CONFIG refuses (Java BrokerConfig.configBlackList). */
+    configBlackList: 'configBlackList;brokerConfigPath',
     brokerId: 0,
     brokerPermission: 6,
     defaultTopicQueueNums: 8,
@@ -240,7 +244,19 @@ export function loadBrokerConfig(props: Iterable<[string, string]>, overrides: I
 
 /** Java `MixAll.properties2String` of every key, sorted (GET_BROKER_CONFIG body). */
 export function brokerConfigEntries(config: BrokerConfig): [string, string][] {
-  return Object.keys(config).sort().map((k) => [k, String((config as unknown as Record<string, ConfigValue>)[k])]);
+  const c = config as unknown as Record<string, ConfigValue>;
+  // Java object2Properties skips null fields: brokerConfigPath is null unless set.
+  return Object.keys(config).sort().filter((k) => !(k === 'brokerConfigPath' && c[k] === '')).map((k) => [k, String(c[k])]);
+}
+
+/**
+ * The file UPDATE_BROKER_CONFIG rewrites (Java Configuration storePath): brokerConfigPath when set,
+ * else the file given with -c (BrokerStartup sets BrokerPathConfigHelper to it), else
+ * ~/store/config/broker.properties.
+ */
+export function brokerConfigPersistPath(config: BrokerConfig, configFile?: string): string {
+  if (config.brokerConfigPath !== '') return config.brokerConfigPath;
+  return configFile ?? path.join(os.homedir(), 'store', 'config', 'broker.properties');
 }
 
 /** `brokerIP1:listenPort`: what clients and the NameServer use. */

@@ -28,6 +28,8 @@ export interface BrokerContext {
   readonly consumerManager: ConsumerManager;
   readonly producerManager: ProducerManager;
   readonly brokerStatsManager: BrokerStatsManager;
+  /** The file UPDATE_BROKER_CONFIG rewrites with the whole configuration (Java Configuration.persist). */
+  readonly brokerConfigPersistPath: string;
   /** brokerIP1:listenPort as a host address: the STOREHOST of every record (quirk 7). */
   readonly storeHost: HostAddress;
   /** `brokerIP1:listenPort`. */

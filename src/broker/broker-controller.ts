@@ -16,7 +16,7 @@ import type { HostAddress, MessageStore, PutMessageInput, PutMessageResult } fro
 import { getProperty } from '../store/message-codec';
 import { tagsString2tagsCode } from '../common/java-hash';
 import { defaultStoreConfig, FlushDiskType } from '../store/store-config';
-import { brokerAddr, type BrokerConfig } from './broker-config';
+import { brokerAddr, brokerConfigPersistPath, type BrokerConfig } from './broker-config';
 import type { BrokerContext, PutMessageHook } from './broker-context';
 import { BrokerOuterAPI, parseNamesrvAddrList, type BrokerIdentity } from './broker-outer-api';
 import { ConsumerGroupEvent, ConsumerManager } from './client/consumer-manager';
@@ -47,6 +47,8 @@ export interface BrokerControllerOptions {
   registerPeriodMs?: number;
   /** Client housekeeping period (Java 10 s). */
   housekeepingPeriodMs?: number;
+  /** The broker.conf given with -c: UPDATE_BROKER_CONFIG rewrites it, as the Java broker does. */
+  configFile?: string;
   /** Longest wait for in-flight requests at shutdown. */
   shutdownDrainMs?: number;
   logger?: Logger;
@@ -65,6 +67,9 @@ export class BrokerController implements BrokerContext {
   readonly consumerManager: ConsumerManager;
   readonly producerManager: ProducerManager;
   readonly brokerStatsManager = new BrokerStatsManager();
+  get brokerConfigPersistPath(): string {
+    return brokerConfigPersistPath(this.config, this.opts.configFile);
+  }
   readonly remotingServer: RemotingServer;
   readonly fastRemotingServer: RemotingServer;
   readonly remotingClient: RemotingClient;

@@ -9,7 +9,7 @@ import { BrokerController } from '../broker/broker-controller';
 import { parseStartArgs } from './args';
 
 /** Reads -c / -n into a BrokerConfig; `extra` are applied before -n (standalone defaults). */
-export function brokerConfigFromArgs(argv: string[], log: Logger, extra: [string, string][] = []): { config: BrokerConfig; printConfig: boolean } {
+export function brokerConfigFromArgs(argv: string[], log: Logger, extra: [string, string][] = []): { config: BrokerConfig; printConfig: boolean; configFile?: string } {
   const args = parseStartArgs(argv);
   const props: [string, string][] = [...extra];
   if (args.configFile !== undefined) {
@@ -19,7 +19,7 @@ export function brokerConfigFromArgs(argv: string[], log: Logger, extra: [string
   if (args.namesrvAddr !== undefined) props.push(['namesrvAddr', args.namesrvAddr]);
   const { config, warnings } = loadBrokerConfig(props);
   for (const w of warnings) log.warn(w);
-  return { config, printConfig: args.printConfig };
+  return { config, printConfig: args.printConfig, configFile: args.configFile };
 }
 
 /** Installs SIGTERM/SIGINT handlers that run `stop` once and exit. */
@@ -43,13 +43,13 @@ export function exitOnSignals(log: Logger, stop: () => Promise<void>): void {
 
 export async function runBroker(argv: string[]): Promise<void> {
   const log = getLogger('broker');
-  const { config, printConfig } = brokerConfigFromArgs(argv, log);
+  const { config, printConfig, configFile } = brokerConfigFromArgs(argv, log);
   if (printConfig) {
     for (const [k, v] of brokerConfigEntries(config)) process.stdout.write(`${k}=${v}\n`);
     return;
   }
   if (config.namesrvAddr === '') log.warn('namesrvAddr is not set (-n, broker.conf or NAMESRV_ADDR): the broker will not register anywhere');
-  const controller = new BrokerController(config, { logger: log });
+  const controller = new BrokerController(config, { logger: log, configFile });
   exitOnSignals(log, () => controller.shutdown());
   await controller.start();
   process.stdout.write(`The broker[${config.brokerName}, ${controller.brokerAddr}] boot success. serializeType=JSON and name server is ${config.namesrvAddr}\n`);

@@ -17,7 +17,7 @@ export async function runStandalone(argv: string[]): Promise<void> {
     ['brokerName', 'broker-a'],
   ];
   if (process.env.ROCKETMQ_TS_BROKER_PORT !== undefined) defaults.push(['listenPort', process.env.ROCKETMQ_TS_BROKER_PORT]);
-  const { config, printConfig } = brokerConfigFromArgs(argv, log, defaults);
+  const { config, printConfig, configFile } = brokerConfigFromArgs(argv, log, defaults);
   if (printConfig) {
     for (const [k, v] of brokerConfigEntries(config)) process.stdout.write(`${k}=${v}\n`);
     return;
@@ -28,7 +28,7 @@ export async function runStandalone(argv: string[]): Promise<void> {
   }), { logger: getLogger('namesrv') });
   const port = await namesrv.start();
   config.namesrvAddr = `127.0.0.1:${port}`;
-  const broker = new BrokerController(config, { logger: getLogger('broker') });
+  const broker = new BrokerController(config, { logger: getLogger('broker'), configFile });
   exitOnSignals(log, async () => {
     await broker.shutdown();
     await namesrv.shutdown();

@@ -1,8 +1,9 @@
 // broker.conf: Java key names and defaults; unknown keys are warnings; SYNC_FLUSH sends are durable.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseProperties } from '../../src/common/properties';
-import { brokerConfigEntries, defaultBrokerConfig, loadBrokerConfig } from '../../src/broker/broker-config';
+import { brokerConfigEntries, brokerConfigPersistPath, defaultBrokerConfig, loadBrokerConfig } from '../../src/broker/broker-config';
 import { DefaultMessageStore } from '../../src/store/default-message-store';
 import { ResponseCode } from '../../src/protocol/response-code';
 import { sendRequest, startCluster } from './core-helpers';
@@ -51,6 +52,16 @@ describe('broker core: config', () => {
     ]));
     expect(warnings).toHaveLength(3);
     expect(brokerConfigEntries(config)).toContainEqual(['brokerName', 'broker-a']);
+  });
+
+  test('UPDATE_BROKER_CONFIG persists to brokerConfigPath, else the -c file, else ~/store/config/broker.properties', () => {
+    const c = defaultBrokerConfig();
+    expect(brokerConfigPersistPath(c, '/etc/rmq/broker.conf')).toBe('/etc/rmq/broker.conf');
+    expect(brokerConfigPersistPath(c)).toBe(path.join(os.homedir(), 'store', 'config', 'broker.properties'));
+    c.brokerConfigPath = '/var/rmq/b.properties';
+    expect(brokerConfigPersistPath(c, '/etc/rmq/broker.conf')).toBe('/var/rmq/b.properties');
+    expect(brokerConfigEntries(c)).toContainEqual(['brokerConfigPath', '/var/rmq/b.properties']);
+    expect(brokerConfigEntries(defaultBrokerConfig()).some(([k]) => k === 'brokerConfigPath')).toBe(false);
   });
 
   test('SYNC_FLUSH: an acknowledged send is on disk even if the broker dies without shutting down', async () => {

@@ -70,6 +70,7 @@ export async function createTestBroker(overrides: Partial<BrokerConfig> = {}): P
     consumerManager: new ConsumerManager(),
     producerManager: new ProducerManager(),
     brokerStatsManager: new BrokerStatsManager(),
+    brokerConfigPersistPath: path.join(root, 'broker.conf'),
     storeHost: { address: config.brokerIP1, port: config.listenPort },
     brokerAddr: `${config.brokerIP1}:${config.listenPort}`,
     logger: getLogger('test-broker'),

@@ -1,3 +1,6 @@
+import * as fs from 'node:fs';
+import { parseProperties } from '../../common/properties';
+import { loadBrokerConfig } from '../broker-config';
 import { createTestBroker, fakeConnection, testMessage, type TestBroker } from '../../../test/broker/features-context';
 import { RequestCode } from '../../protocol/request-code';
 import { ResponseCode } from '../../protocol/response-code';
@@ -193,8 +196,20 @@ describe('AdminBrokerProcessor', () => {
     expect(tb.config.brokerPermission).toBe(4);
     expect(tb.config.maxMessageSize).toBe(1024);
     expect(tb.registerCalls).toBe(1);
+    // persisted like Java Configuration.persist: every key, sorted, replacing the config file
+    const file = tb.ctx.brokerConfigPersistPath;
+    const saved = fs.readFileSync(file, 'utf8');
+    expect(saved).toContain('brokerPermission=4\n');
+    expect(saved).toContain('maxMessageSize=1024\n');
+    expect(saved).not.toContain('brokerConfigPath=');
+    const keys = saved.trim().split('\n').map((l) => l.slice(0, l.indexOf('=')));
+    expect(keys).toEqual([...keys].sort());
+    const reloaded = loadBrokerConfig(parseProperties(saved));
+    expect(reloaded.warnings).toEqual([]);
+    expect(reloaded.config).toEqual(tb.config);
     r = await tb.call(RequestCode.UPDATE_BROKER_CONFIG, {}, Buffer.from('brokerConfigPath=/etc/x\n'));
     expect(r?.code).toBe(ResponseCode.NO_PERMISSION);
+    expect(fs.readFileSync(file, 'utf8')).toBe(saved);
     r = await tb.call(RequestCode.GET_ALL_DELAY_OFFSET, {});
     expect(r?.body?.toString()).toMatch(/^\{"dataVersion":\{"counter":0,"stateVersion":0,"timestamp":\d+\},"offsetTable":\{\}\}$/);
     tb.ctx.consumerOffsetManager.commitOffset('G', 'T', 1, 7);

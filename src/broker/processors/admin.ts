@@ -23,6 +23,7 @@ import { createRequest, createResponse, type RemotingCommand } from '../../remot
 import type { Connection } from '../../remoting/connection';
 import { decodeRecord, parseMessageId, recordStoreTimestamp } from '../../store/message-codec';
 import { applyProperties, brokerConfigEntries, type BrokerConfig } from '../broker-config';
+import { persistConfigFile } from '../config-file';
 import type { BrokerContext } from '../broker-context';
 import type { ClientChannelInfo } from '../client/client-channel-info';
 import { DataVersion } from '../data-version';
@@ -522,7 +523,7 @@ export class AdminBrokerProcessor {
   async updateBrokerConfig(request: RemotingCommand): Promise<RemotingCommand> {
     if (!request.body) return this.ok(request);
     const props = parseProperties(request.body.toString('utf8'));
-    const blackList = String((this.ctx.config as unknown as Record<string, unknown>).configBlackList ?? 'configBlackList;brokerConfigPath').split(';');
+    const blackList = this.ctx.config.configBlackList.split(';');
     for (const k of props.keys()) {
       if (blackList.includes(k.trim())) return this.fail(request, ResponseCode.NO_PERMISSION, 'Can not update config in black list.');
     }
@@ -530,6 +531,13 @@ export class AdminBrokerProcessor {
     const warnings = applyProperties(config, props);
     for (const w of warnings) this.ctx.logger.warn(w);
     this.configDataVersion.nextVersion();
+    // Java Configuration.update → persist(): the whole configuration, sorted, replaces the file.
+    const file = this.ctx.brokerConfigPersistPath;
+    try {
+      persistConfigFile(file, propertiesToString(brokerConfigEntries(config)));
+    } catch (err) {
+      this.ctx.logger.error({ file, err: (err as Error).message }, 'persisting the broker config failed');
+    }
     if (props.has('brokerPermission')) {
       this.ctx.topicConfigManager.dataVersion.nextVersion();
       await this.ctx.registerBrokerAll();
