@@ -147,7 +147,7 @@ func parseProps(s string) map[string]string {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: go-driver <produce|consume|lite-pull|tx-produce|admin OP> --namesrv HOST:PORT [options]")
+	fmt.Fprintln(os.Stderr, "usage: go-driver <produce|consume|lite-pull|tx-produce|admin OP|orderly-watch|ordered-feed> --namesrv HOST:PORT [options]")
 }
 
 // offsetDirEnv is read by the client at package init to place broadcasting
@@ -184,6 +184,9 @@ func main() {
 		"lite-pull":  runLitePull,
 		"tx-produce": runTxProduce,
 		"admin":      runAdmin,
+		// orderly.go
+		"orderly-watch": runOrderlyWatch,
+		"ordered-feed":  runOrderedFeed,
 	}
 	f, ok := cmds[sub]
 	if !ok {

@@ -41,6 +41,12 @@ public final class Driver {
                 case "admin":
                     result = Admin.run(args);
                     break;
+                case "orderly-watch":
+                    result = OrderlyWatch.watch(args);
+                    break;
+                case "ordered-feed":
+                    result = OrderlyWatch.feed(args);
+                    break;
                 case "version":
                     result = new LinkedHashMap<>();
                     result.put("ok", true);
@@ -49,7 +55,7 @@ public final class Driver {
                     break;
                 default:
                     throw new IllegalArgumentException("unknown subcommand '" + args.command
-                        + "' (produce|consume|lite-pull|tx-produce|admin|version)");
+                        + "' (produce|consume|lite-pull|tx-produce|admin|orderly-watch|ordered-feed|version)");
             }
         } catch (Throwable t) {
             t.printStackTrace(System.err);
