@@ -2,15 +2,19 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"hash/crc32"
 	"os"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
+	"unsafe"
 
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
 	"github.com/apache/rocketmq-client-go/v2/primitive"
@@ -189,3 +193,117 @@ func extReport(m *primitive.MessageExt) map[string]interface{} {
 }
 
 func elapsedMs(start time.Time) int64 { return time.Since(start).Milliseconds() }
+
+// slimReport is the short report object (--report-format slim) for runs of many
+// messages: run, index, queue, offset, tags, body check and reconsume count.
+func slimReport(m *primitive.MessageExt) map[string]interface{} {
+	o := map[string]interface{}{
+		"queueOffset":    m.QueueOffset,
+		"tags":           m.GetTags(),
+		"reconsumeTimes": m.ReconsumeTimes,
+	}
+	if m.Queue != nil {
+		o["queueId"] = m.Queue.QueueId
+	}
+	if run, i, ok := parseBody(m.Body); ok {
+		o["i"] = i
+		o["runId"] = run
+		o["bodyOk"] = bytes.Equal(m.Body, makeBody(run, i, len(m.Body)))
+	}
+	return o
+}
+
+// control carries the volume-run options of long-running consumers: --progress-ms N
+// prints {"event":"progress","received":n} every N ms, --stop-file F ends the run
+// (result "stopped":true) once the file F exists.
+type control struct {
+	stopFile     string
+	progress     time.Duration
+	nextProgress time.Time
+	lastReported int
+	stopped      bool
+}
+
+func newControl(a args) *control {
+	c := &control{stopFile: a.str("stop-file", ""), progress: time.Duration(a.int("progress-ms", 0)) * time.Millisecond, lastReported: -1}
+	c.nextProgress = time.Now().Add(c.progress)
+	return c
+}
+
+// tick prints progress when due; it answers true once the stop file exists.
+func (c *control) tick(received int) bool {
+	if c.progress > 0 && !time.Now().Before(c.nextProgress) {
+		c.nextProgress = time.Now().Add(c.progress)
+		if received != c.lastReported {
+			c.lastReported = received
+			emit(map[string]interface{}{"event": "progress", "received": received})
+		}
+	}
+	if c.stopFile != "" {
+		if _, err := os.Stat(c.stopFile); err == nil {
+			c.stopped = true
+		}
+	}
+	return c.stopped
+}
+
+// waitConnectionsQuiet waits at least minWait, then until every TCP connection of
+// this process (other than those to the NameServers) has nothing left unsent or
+// unacknowledged and has received nothing for quiet, or until max has passed.
+func waitConnectionsQuiet(namesrvs []string, minWait, quiet, max time.Duration) {
+	start := time.Now()
+	time.Sleep(minWait)
+	skip := map[string]bool{}
+	for _, n := range namesrvs {
+		skip[n] = true
+	}
+	for time.Since(start) < max && !connectionsQuiet(skip, quiet) {
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func connectionsQuiet(skip map[string]bool, quiet time.Duration) bool {
+	ents, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		return true
+	}
+	for _, e := range ents {
+		fd, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		if link, err := os.Readlink("/proc/self/fd/" + e.Name()); err != nil || !strings.HasPrefix(link, "socket:") {
+			continue
+		}
+		sa, err := syscall.Getpeername(fd)
+		if err != nil {
+			continue
+		}
+		switch p := sa.(type) {
+		case *syscall.SockaddrInet4:
+			if skip[fmt.Sprintf("%d.%d.%d.%d:%d", p.Addr[0], p.Addr[1], p.Addr[2], p.Addr[3], p.Port)] {
+				continue
+			}
+		case *syscall.SockaddrInet6:
+		default:
+			continue
+		}
+		var info syscall.TCPInfo
+		size := uint32(syscall.SizeofTCPInfo)
+		if _, _, errno := syscall.Syscall6(syscall.SYS_GETSOCKOPT, uintptr(fd), syscall.IPPROTO_TCP, syscall.TCP_INFO,
+			uintptr(unsafe.Pointer(&info)), uintptr(unsafe.Pointer(&size)), 0); errno != 0 {
+			continue
+		}
+		if info.State != 1 { // TCP_ESTABLISHED
+			continue
+		}
+		var outq int32
+		if _, _, errno := syscall.Syscall(syscall.SYS_IOCTL, uintptr(fd), syscall.TIOCOUTQ, uintptr(unsafe.Pointer(&outq))); errno != 0 {
+			continue
+		}
+		if outq > 0 || time.Duration(info.Last_data_recv)*time.Millisecond < quiet {
+			return false
+		}
+	}
+	return true
+}

@@ -51,6 +51,7 @@ type receiveTracker struct {
 	seen                                         map[string]bool
 	received, deliveries, retried, dups, foreign int
 	rep                                          *reportWriter
+	slim                                         bool // --report-format slim
 	done                                         chan struct{}
 	closed                                       bool
 }
@@ -88,16 +89,25 @@ func (t *receiveTracker) note(m *primitive.MessageExt, later bool, extra map[str
 		t.foreign++
 		return
 	}
-	o := extReport(m)
+	var o map[string]interface{}
+	if t.slim {
+		o = slimReport(m)
+	} else {
+		o = extReport(m)
+	}
 	for k, v := range extra {
 		o[k] = v
 	}
-	o["seq"] = t.deliveries
+	if !t.slim {
+		o["seq"] = t.deliveries
+	}
 	if later {
 		t.retried++
 		o["result"] = "later"
 	} else {
-		o["result"] = "success"
+		if !t.slim {
+			o["result"] = "success"
+		}
 		k := msgKey(m)
 		if t.seen[k] {
 			t.dups++
@@ -111,6 +121,34 @@ func (t *receiveTracker) note(m *primitive.MessageExt, later bool, extra map[str
 	if t.received >= t.want && !t.closed {
 		t.closed = true
 		close(t.done)
+	}
+}
+
+func (t *receiveTracker) count() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.received
+}
+
+// waitDone waits until the count was reached, the timeout passed or the control's stop file appeared.
+func (t *receiveTracker) waitDone(ctl *control, timeout time.Duration, each func()) bool {
+	deadline := time.After(timeout)
+	tick := time.NewTicker(200 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case <-t.done:
+			return true
+		case <-deadline:
+			return false
+		case <-tick.C:
+			if each != nil {
+				each()
+			}
+			if ctl.tick(t.count()) {
+				return false
+			}
+		}
 	}
 }
 
@@ -153,12 +191,16 @@ func runConsume(a args) {
 	if _, ok := a.opts["max-reconsume-times"]; ok {
 		opts = append(opts, consumer.WithMaxReconsumeTimes(int32(a.int("max-reconsume-times", 16))))
 	}
+	share := &queueShare{topic: topic, n: -1, announced: -1}
+	opts = append(opts, consumer.WithStrategy(share.allocate))
 	c, err := rocketmq.NewPushConsumer(opts...)
 	if err != nil {
 		fail("new push consumer: %v", err)
 	}
 	rep := openReport(a.str("report", ""))
 	tr := newTracker(count, a.str("run-id", ""), rep)
+	tr.slim = a.str("report-format", "full") == "slim"
+	ctl := newControl(a)
 	retry := consumer.ConsumeRetryLater
 	if orderly {
 		retry = consumer.SuspendCurrentQueueAMoment
@@ -183,20 +225,55 @@ func runConsume(a args) {
 		fail("start push consumer: %v", err)
 	}
 	emitReady()
-	select {
-	case <-tr.done:
+	share.emitChanges()
+	if tr.waitDone(ctl, timeout, share.emitChanges) || ctl.stopped {
 		// Let the client record the last consumed offset before Shutdown persists it.
 		// Shutdown's commits are one-way writes right before the sockets close, and the
 		// broker can lose them; --persist-wait-ms 5500 outlasts the client's 5 s periodic
 		// commit so offsets are stored while the connection is still open.
 		time.Sleep(time.Duration(a.int("persist-wait-ms", 300)) * time.Millisecond)
-	case <-time.After(timeout):
 	}
 	res := tr.result(start)
+	if ctl.stopped {
+		// a run ended by --stop-file is ok: the caller decided it had what it waited for
+		res["ok"] = true
+		res["stopped"] = true
+	}
 	_ = c.Shutdown()
 	rep.close()
 	if ok, _ := res["ok"].(bool); !ok {
 		res["error"] = fmt.Sprintf("received %d of %d before the %v timeout", res["received"], count, timeout)
 	}
 	finish(res)
+}
+
+// queueShare wraps the averaging allocation (the client's default) to learn how many
+// queues of the topic the rebalance gave this consumer, printed as
+// {"event":"queues","queues":n} like the Java driver does (clustering only: the Go
+// client allocates nothing in broadcasting mode).
+type queueShare struct {
+	mu           sync.Mutex
+	topic        string
+	n, announced int
+}
+
+func (q *queueShare) allocate(group, cid string, all []*primitive.MessageQueue, cids []string) []*primitive.MessageQueue {
+	mine := consumer.AllocateByAveragely(group, cid, all, cids)
+	if len(all) > 0 && all[0].Topic == q.topic {
+		q.mu.Lock()
+		q.n = len(mine)
+		q.mu.Unlock()
+	}
+	return mine
+}
+
+func (q *queueShare) emitChanges() {
+	q.mu.Lock()
+	n := q.n
+	changed := n >= 0 && n != q.announced
+	q.announced = n
+	q.mu.Unlock()
+	if changed {
+		emit(map[string]interface{}{"event": "queues", "queues": n})
+	}
 }

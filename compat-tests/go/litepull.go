@@ -53,9 +53,14 @@ func runLitePull(a args) {
 	emitReady()
 	rep := openReport(a.str("report", ""))
 	tr := newTracker(count, a.str("run-id", ""), rep)
+	tr.slim = a.str("report-format", "full") == "slim"
+	ctl := newControl(a)
 	deadline := time.Now().Add(timeout)
 	var lastErr error
 	for time.Now().Before(deadline) {
+		if ctl.tick(tr.count()) {
+			break
+		}
 		select {
 		case <-tr.done:
 			deadline = time.Now()
@@ -81,6 +86,11 @@ func runLitePull(a args) {
 		c.ACK(context.Background(), cr, consumer.ConsumeSuccess)
 	}
 	res := tr.result(start)
+	if ctl.stopped {
+		// a run ended by --stop-file is ok: the caller decided it had what it waited for
+		res["ok"] = true
+		res["stopped"] = true
+	}
 	if assign {
 		res["assignedQueues"] = assigned
 	}

@@ -27,6 +27,7 @@ func (s *orderSelector) Select(m *primitive.Message, mqs []*primitive.MessageQue
 
 type produceOpts struct {
 	topic, runID, tag, keysPrefix string
+	tags                          []string // --tags A,B: message i gets tags[i % len]
 	count, size, delayLevel       int
 	props                         map[string]string
 }
@@ -35,6 +36,9 @@ func (o *produceOpts) message(i int) *primitive.Message {
 	m := primitive.NewMessage(o.topic, makeBody(o.runID, i, o.size))
 	if o.tag != "" {
 		m.WithTag(o.tag)
+	}
+	if len(o.tags) > 0 {
+		m.WithTag(o.tags[i%len(o.tags)])
 	}
 	if o.keysPrefix != "" {
 		m.WithKeys([]string{o.keysPrefix + strconv.Itoa(i)})
@@ -84,6 +88,9 @@ func runProduce(a args) {
 		size:       a.int("size", 128),
 		delayLevel: a.int("delay-level", 0),
 		props:      parseProps(a.str("props", "")),
+	}
+	if t := a.str("tags", ""); t != "" {
+		o.tags = strings.Split(t, ",")
 	}
 	mode := a.str("mode", "sync")
 	threads := a.int("threads", 1)
@@ -220,6 +227,11 @@ func runProduce(a args) {
 		timedOut = true
 	}
 	el := time.Since(start)
+	if mode == "oneway" {
+		// The Go client sends "oneway" without the oneway flag, so the broker answers each send; exiting
+		// with answers still on the way resets the connection and the broker drops frames it had not read.
+		waitConnectionsQuiet(a.namesrv(), 1500*time.Millisecond, time.Second, timeout)
+	}
 	_ = p.Shutdown()
 	rep.close()
 	res := map[string]interface{}{

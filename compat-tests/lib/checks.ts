@@ -87,3 +87,89 @@ export function queuesOf(d: RunningDriver): number | undefined {
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+// ---- helpers for runs of many messages (volume scenario) ----
+
+/** `<runId>:<i>`: a message's identity across producer and consumer reports. */
+export function messageKey(m: { runId?: string; i: number }): string {
+  return `${m.runId}:${m.i}`;
+}
+
+/** The latest stdout event `{"event":name,...}` of a running driver. */
+export function latestEvent(d: RunningDriver, name: string): Record<string, unknown> | undefined {
+  for (let k = d.proc.lines.length - 1; k >= 0; k--) {
+    const l = d.proc.lines[k];
+    if (!l.includes(`"${name}"`)) continue;
+    try {
+      const o = JSON.parse(l) as Record<string, unknown>;
+      if (o.event === name) return o;
+    } catch {
+      // not JSON
+    }
+  }
+  return undefined;
+}
+
+const some = (xs: string[]): string => xs.slice(0, 5).join(',');
+
+/** Every wanted message arrived exactly once, nothing else arrived, bodies intact. */
+export function expectExactlyOnce(got: Received[], want: readonly string[], what: string): void {
+  const counts = new Map<string, number>();
+  for (const m of got) {
+    const k = messageKey(m);
+    counts.set(k, (counts.get(k) ?? 0) + 1);
+  }
+  const wanted = new Set(want);
+  const missing = want.filter((k) => !counts.has(k));
+  const dups = [...counts].filter(([, n]) => n > 1).map(([k, n]) => `${k}x${n}`);
+  const extra = [...counts.keys()].filter((k) => !wanted.has(k));
+  const bad = got.filter((m) => m.bodyOk === false).map(messageKey);
+  const issues: string[] = [];
+  if (missing.length) issues.push(`${missing.length} missing (e.g. ${some(missing)})`);
+  if (dups.length) issues.push(`${dups.length} delivered more than once (e.g. ${some(dups)})`);
+  if (extra.length) issues.push(`${extra.length} not expected here (e.g. ${some(extra)})`);
+  if (bad.length) issues.push(`${bad.length} bodies differ from the sent ones (e.g. ${some(bad)})`);
+  check(issues.length === 0, `${what}: ${issues.join('; ')}; got ${got.length} deliveries of ${want.length} wanted messages`);
+}
+
+/** Each message came from the queue and offset its producer was told (where the producer was told any). */
+export function expectStoredAt(got: Received[], sent: ReadonlyMap<string, Sent>, what: string): void {
+  const wrong: string[] = [];
+  for (const m of got) {
+    const s = sent.get(messageKey(m));
+    if (s?.queueId === undefined || s.queueOffset === undefined) continue;
+    if (m.queueId !== s.queueId || m.queueOffset !== s.queueOffset) wrong.push(`${messageKey(m)} at ${m.queueId}/${m.queueOffset}, sent to ${s.queueId}/${s.queueOffset}`);
+  }
+  check(wrong.length === 0, `${what}: ${wrong.length} messages arrived from another queue position than their send result named (e.g. ${wrong.slice(0, 3).join('; ')})`);
+}
+
+/** In report order, each queue's offsets strictly increase. */
+export function expectQueueOrder(got: Received[], what: string): void {
+  const last = new Map<string, number>();
+  const bad: string[] = [];
+  for (const m of got) {
+    const q = `${m.brokerName ?? ''}/${m.queueId}`;
+    const prev = last.get(q);
+    if (m.queueOffset === undefined) continue;
+    if (prev !== undefined && m.queueOffset <= prev) bad.push(`queue ${m.queueId}: offset ${m.queueOffset} after ${prev}`);
+    last.set(q, m.queueOffset);
+  }
+  check(bad.length === 0, `${what}: ${bad.length} out-of-order deliveries within a queue (e.g. ${bad.slice(0, 3).join('; ')})`);
+}
+
+/** Messages of runId in the given order: per order key (i % keys) the indices strictly increase, all from one queue. */
+export function expectKeyOrder(got: Received[], runId: string, keys: number, what: string): void {
+  const last = new Map<number, number>();
+  const queue = new Map<number, number | undefined>();
+  const bad: string[] = [];
+  for (const m of got) {
+    if (m.runId !== runId) continue;
+    const key = m.i % keys;
+    const prev = last.get(key);
+    if (prev !== undefined && m.i <= prev) bad.push(`key ${key}: i=${m.i} after i=${prev}`);
+    last.set(key, m.i);
+    if (!queue.has(key)) queue.set(key, m.queueId);
+    else if (queue.get(key) !== m.queueId) bad.push(`key ${key}: i=${m.i} in queue ${m.queueId}, earlier ones in queue ${queue.get(key)}`);
+  }
+  check(bad.length === 0, `${what}: ${bad.length} order-key violations (e.g. ${bad.slice(0, 3).join('; ')})`);
+}

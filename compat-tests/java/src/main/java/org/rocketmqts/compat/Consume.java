@@ -41,6 +41,8 @@ final class Consume {
         long linger = a.lng("linger-ms", 0);
         int reconsumeLater = a.integer("reconsume-later", 0);
         boolean orderly = a.flag("orderly");
+        boolean slim = a.str("report-format", "full").equals("slim");
+        Out.Control control = new Out.Control(a);
         DefaultMQPushConsumer c = new DefaultMQPushConsumer(a.required("group"));
         Driver.configure(c, a);
         from(a, c::setConsumeFromWhere, c::setConsumeTimestamp);
@@ -71,7 +73,7 @@ final class Consume {
                         }
                     }
                     for (MessageExt m : msgs) {
-                        report.add(Msgs.report(m));
+                        report.add(Msgs.report(m, slim));
                         bump(received, count, done);
                     }
                     return ConsumeOrderlyStatus.SUCCESS;
@@ -85,7 +87,7 @@ final class Consume {
                         }
                     }
                     for (MessageExt m : msgs) {
-                        report.add(Msgs.report(m));
+                        report.add(Msgs.report(m, slim));
                         bump(received, count, done);
                     }
                     return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
@@ -101,7 +103,7 @@ final class Consume {
             long deadline = t0 + timeout;
             int lastQueues = queues(c, topic);
             synchronized (done) {
-                while (received.get() < count && System.currentTimeMillis() < deadline) {
+                while (received.get() < count && System.currentTimeMillis() < deadline && !control.tick(received.get())) {
                     done.wait(Math.max(1, Math.min(200, deadline - System.currentTimeMillis())));
                     lastQueues = queueEvent(c, topic, lastQueues);
                 }
@@ -113,8 +115,12 @@ final class Consume {
                 Thread.sleep(Math.min(200, Math.max(1, lingerEnd - System.currentTimeMillis())));
                 lastQueues = queueEvent(c, topic, lastQueues);
             }
-            r.put("ok", received.get() >= count);
+            // a run ended by --stop-file is ok: the caller decided it had what it waited for
+            r.put("ok", received.get() >= count || control.stopped);
             r.put("received", received.get());
+            if (control.stopped) {
+                r.put("stopped", true);
+            }
             r.put("deliveries", deliveries.get());
             r.put("queues", queues(c, topic));
             r.put("elapsedMs", System.currentTimeMillis() - t0);

@@ -19,6 +19,8 @@ final class LitePull {
         int count = a.integer("count", 1);
         long timeout = a.lng("timeout-ms", 60000);
         boolean assign = a.flag("assign");
+        boolean slim = a.str("report-format", "full").equals("slim");
+        Out.Control control = new Out.Control(a);
         DefaultLitePullConsumer c = new DefaultLitePullConsumer(a.required("group"));
         Driver.configure(c, a);
         Consume.from(a, c::setConsumeFromWhere, c::setConsumeTimestamp);
@@ -44,18 +46,22 @@ final class LitePull {
             ready.put("event", "ready");
             Out.line(ready);
             long deadline = t0 + timeout;
-            while (received < count && System.currentTimeMillis() < deadline) {
+            while (received < count && System.currentTimeMillis() < deadline && !control.tick(received)) {
                 List<MessageExt> got = c.poll(Math.max(1, Math.min(1000, deadline - System.currentTimeMillis())));
                 for (MessageExt m : got) {
-                    report.add(Msgs.report(m));
+                    report.add(Msgs.report(m, slim));
                     received++;
                 }
             }
-            if (received >= count) {
+            if (received >= count || control.stopped) {
                 c.commitSync();
             }
-            r.put("ok", received >= count);
+            // a run ended by --stop-file is ok: the caller decided it had what it waited for
+            r.put("ok", received >= count || control.stopped);
             r.put("received", received);
+            if (control.stopped) {
+                r.put("stopped", true);
+            }
             if (assign) {
                 r.put("queues", queues);
             }

@@ -82,6 +82,37 @@ final class Msgs {
         return r;
     }
 
+    /**
+     * The short report object (`--report-format slim`) for runs of many messages: run, index, queue,
+     * offset, tags, body check and reconsume count only.
+     */
+    static Map<String, Object> slim(MessageExt m) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        byte[] body = m.getBody() == null ? new byte[0] : m.getBody();
+        String text = new String(body, 0, Math.min(body.length, 96), StandardCharsets.US_ASCII);
+        String[] parts = text.split(":", 3);
+        if (parts.length >= 3) {
+            try {
+                int i = Integer.parseInt(parts[1]);
+                r.put("i", i);
+                r.put("runId", parts[0]);
+                r.put("bodyOk", Arrays.equals(body, body(parts[0], i, body.length)));
+            } catch (NumberFormatException ignored) {
+                // not one of ours
+            }
+        }
+        r.put("queueId", m.getQueueId());
+        r.put("queueOffset", m.getQueueOffset());
+        r.put("tags", m.getTags());
+        r.put("reconsumeTimes", m.getReconsumeTimes());
+        return r;
+    }
+
+    /** The report object `--report-format` asks for (full by default). */
+    static Map<String, Object> report(MessageExt m, boolean slim) {
+        return slim ? slim(m) : report(m);
+    }
+
     static Map<String, Object> latency(Histogram h) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("p50", h.getValueAtPercentile(50));

@@ -65,6 +65,45 @@ final class Out {
         stdout.flush();
     }
 
+    /**
+     * Options of long-running consumers for volume runs: `--progress-ms N` prints
+     * {"event":"progress","received":n} every N ms; `--stop-file F` ends the run (result
+     * "stopped":true) once the file F exists.
+     */
+    static final class Control {
+        private final java.io.File stopFile;
+        private final long progressMs;
+        private long nextProgress;
+        private int lastReported = -1;
+        boolean stopped;
+
+        Control(Args a) {
+            String f = a.str("stop-file", null);
+            this.stopFile = f == null ? null : new java.io.File(f);
+            this.progressMs = a.lng("progress-ms", 0);
+            this.nextProgress = System.currentTimeMillis() + progressMs;
+        }
+
+        /** Called from the consumer's wait loop: prints progress when due; true once the stop file exists. */
+        boolean tick(int received) {
+            long now = System.currentTimeMillis();
+            if (progressMs > 0 && now >= nextProgress) {
+                nextProgress = now + progressMs;
+                if (received != lastReported) {
+                    lastReported = received;
+                    Map<String, Object> e = new java.util.LinkedHashMap<>();
+                    e.put("event", "progress");
+                    e.put("received", received);
+                    line(e);
+                }
+            }
+            if (stopFile != null && stopFile.exists()) {
+                stopped = true;
+            }
+            return stopped;
+        }
+    }
+
     static String json(Object o) {
         return GSON.toJson(o);
     }

@@ -25,6 +25,11 @@ final class Produce {
         if (a.has("tag")) {
             m.setTags(a.str("tag", null));
         }
+        if (a.has("tags")) {
+            // --tags A,B,C: message i gets tag number i % n (a tag mix for filter checks)
+            String[] tags = a.str("tags", "").split(",");
+            m.setTags(tags[i % tags.length]);
+        }
         if (a.has("keys-prefix")) {
             m.setKeys(a.str("keys-prefix", "") + i);
         }
@@ -153,6 +158,8 @@ final class Produce {
                     break;
                 }
                 case "oneway": {
+                    Semaphore pending = onewaySemaphore(p);
+                    int idle = pending == null ? 0 : pending.availablePermits();
                     for (int i = 0; i < count; i++) {
                         Message m = message(a, runId, i);
                         long s = System.nanoTime();
@@ -166,6 +173,9 @@ final class Produce {
                             note(errors, e);
                         }
                     }
+                    // sendOneway returns before Netty wrote the frame; shutting down now would drop
+                    // the frames still queued in the channel, so wait until every write completed
+                    awaitWrites(pending, idle, a.integer("timeout-ms", 60000));
                     break;
                 }
                 case "batch": {
@@ -215,6 +225,37 @@ final class Produce {
             r.put("errors", errors);
         }
         return r;
+    }
+
+    /** The client's one-way permits: a permit is taken per send and given back when its write completed. */
+    static Semaphore onewaySemaphore(DefaultMQProducer p) {
+        try {
+            Object client = p.getDefaultMQProducerImpl().getMqClientFactory().getMQClientAPIImpl().getRemotingClient();
+            for (Class<?> c = client.getClass(); c != null; c = c.getSuperclass()) {
+                try {
+                    java.lang.reflect.Field f = c.getDeclaredField("semaphoreOneway");
+                    f.setAccessible(true);
+                    return (Semaphore) f.get(client);
+                } catch (NoSuchFieldException ignored) {
+                    // look in the superclass
+                }
+            }
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            System.err.println("oneway: cannot watch pending writes: " + e);
+        }
+        return null;
+    }
+
+    /** Waits (bounded) until every one-way write completed; without the semaphore, a fixed 1.5 s. */
+    static void awaitWrites(Semaphore pending, int idle, long timeoutMs) throws InterruptedException {
+        if (pending == null) {
+            Thread.sleep(1500);
+            return;
+        }
+        long end = System.currentTimeMillis() + timeoutMs;
+        while (pending.availablePermits() < idle && System.currentTimeMillis() < end) {
+            Thread.sleep(20);
+        }
     }
 
     static void note(List<String> errors, Throwable e) {
