@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { buildStoreForChild } from '../src/store/child-build';
 import { DefaultMessageStore } from '../src/store/default-message-store';
 import { PutMessageStatus } from '../src/store/message-store';
+import type { CommitLogStats } from '../src/store/commit-log';
 import type { PutMessageInput } from '../src/store/message-store';
 import { defaultStoreConfig, FlushDiskType } from '../src/store/store-config';
 
@@ -64,10 +65,27 @@ function syncLatencyMs(): number {
   return ms;
 }
 
-async function appendRun(mode: FlushDiskType, writers: number): Promise<{ msgs: number; mibps: number; recordMibps: number }> {
+interface RunResult { msgs: number; mibps: number; recordMibps: number; io: string }
+
+/** fdatasync rounds of the run: count, latency percentiles, appends acknowledged per round, zero fill. */
+function ioSummary(st: CommitLogStats, seconds: number): string {
+  const lat = [...st.syncLatencies].sort((a, b) => a - b);
+  const pct = (q: number): string => (lat.length === 0 ? '-' : (lat[Math.min(lat.length - 1, Math.floor(lat.length * q))]! / 1000).toFixed(2));
+  const mean = st.syncs > 0 ? (st.syncMicros / st.syncs / 1000).toFixed(2) : '-';
+  const group = st.syncs > 0 ? (st.syncAcks / st.syncs).toFixed(1) : '-';
+  const zero = st.zeroedBytes > 0 ? `, zero fill ${(st.zeroedBytes / MiB).toFixed(0)} MiB` : '';
+  return `fdatasync ${(st.syncs / seconds).toFixed(0)}/s, ms mean ${mean} p50 ${pct(0.5)} p90 ${pct(0.9)} p99 ${pct(0.99)}, acks per fdatasync ${group}, write ops ${(st.writeOps / seconds).toFixed(0)}/s${zero}`;
+}
+
+function load1(): string {
+  return `load ${os.loadavg()[0]!.toFixed(2)}`;
+}
+
+async function appendRun(mode: FlushDiskType, writers: number): Promise<RunResult> {
   const root = fresh(`${mode}-${writers}`);
   const store = new DefaultMessageStore(defaultStoreConfig(root, { flushDiskType: mode }));
   await store.start();
+  store.commitLogStats(true);
   let msgs = 0;
   let stop = false;
   const t0 = Date.now();
@@ -83,9 +101,10 @@ async function appendRun(mode: FlushDiskType, writers: number): Promise<{ msgs: 
   await Promise.all(loops);
   const s = (Date.now() - t0) / 1000;
   const bytes = store.getMaxPhyOffset();
+  const io = ioSummary(store.commitLogStats(), s);
   await store.shutdown();
   fs.rmSync(root, { recursive: true, force: true });
-  return { msgs: msgs / s, mibps: (msgs * 1024) / MiB / s, recordMibps: bytes / MiB / s };
+  return { msgs: msgs / s, mibps: (msgs * 1024) / MiB / s, recordMibps: bytes / MiB / s, io };
 }
 
 async function fillStore(root: string, gib: number): Promise<number> {
@@ -144,15 +163,17 @@ async function main(): Promise<void> {
   const log = (s: string): void => { out.push(s); process.stdout.write(s + '\n'); };
   log(`bench-store: node ${process.version}, ${os.cpus().length} cores, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}, dir ${DIR}, ${SECONDS}s per run`);
   const raw = rawRate();
-  log(`raw sequential write, 1 MiB writes, fdatasync every 16 MiB: ${raw.toFixed(1)} MiB/s`);
-  log(`raw 4 KiB write + fdatasync latency: ${syncLatencyMs().toFixed(2)} ms`);
+  log(`raw sequential write, 1 MiB writes, fdatasync every 16 MiB: ${raw.toFixed(1)} MiB/s (${load1()})`);
+  log(`raw 4 KiB write + fdatasync latency: ${syncLatencyMs().toFixed(2)} ms (${load1()})`);
   const a = await appendRun(FlushDiskType.ASYNC_FLUSH, 64);
-  log(`ASYNC_FLUSH  64 writers: ${a.msgs.toFixed(0)} msg/s, ${a.mibps.toFixed(1)} MiB/s payload, ${a.recordMibps.toFixed(1)} MiB/s records (${((a.recordMibps / raw) * 100).toFixed(0)}% of raw)`);
+  log(`ASYNC_FLUSH  64 writers: ${a.msgs.toFixed(0)} msg/s, ${a.mibps.toFixed(1)} MiB/s payload, ${a.recordMibps.toFixed(1)} MiB/s records (${((a.recordMibps / raw) * 100).toFixed(0)}% of raw) (${load1()})`);
+  log(`    ${a.io}`);
   const a256 = await appendRun(FlushDiskType.ASYNC_FLUSH, 256);
-  log(`ASYNC_FLUSH 256 writers: ${a256.msgs.toFixed(0)} msg/s, ${a256.mibps.toFixed(1)} MiB/s payload, ${a256.recordMibps.toFixed(1)} MiB/s records (${((a256.recordMibps / raw) * 100).toFixed(0)}% of raw)`);
+  log(`ASYNC_FLUSH 256 writers: ${a256.msgs.toFixed(0)} msg/s, ${a256.mibps.toFixed(1)} MiB/s payload, ${a256.recordMibps.toFixed(1)} MiB/s records (${((a256.recordMibps / raw) * 100).toFixed(0)}% of raw) (${load1()})`);
   for (const w of [1, 16, 64, 256]) {
     const r = await appendRun(FlushDiskType.SYNC_FLUSH, w);
-    log(`SYNC_FLUSH  ${String(w).padStart(3)} writers: ${r.msgs.toFixed(0)} msg/s, ${r.mibps.toFixed(1)} MiB/s payload (${((r.msgs / a.msgs) * 100).toFixed(0)}% of ASYNC with 64 writers)`);
+    log(`SYNC_FLUSH  ${String(w).padStart(3)} writers: ${r.msgs.toFixed(0)} msg/s, ${r.mibps.toFixed(1)} MiB/s payload (${((r.msgs / a.msgs) * 100).toFixed(0)}% of ASYNC with 64 writers) (${load1()})`);
+    log(`    ${r.io}`);
   }
   if (RESTART_GIB > 0) {
     const root = fresh('restart');

@@ -2,9 +2,16 @@
 // 20-digit start offset (Java CommitLog + MappedFileQueue), written with plain file descriptors.
 //
 // Write path: records are encoded into in-memory slabs (contiguous physical ranges inside one
-// segment); a single writer loop pushes unwritten slab bytes to the segment fds with writev and,
-// for SYNC_FLUSH (group commit) or the periodic ASYNC flush, one fdatasync per round for every
-// append that arrived meanwhile. Recent slabs double as the read cache (zero-copy slices).
+// segment). A writer pass (once per event-loop turn with new appends) hands unwritten slab bytes to
+// the segment fds with writev (small batches inline, large ones in the thread pool, up to 2 ops in
+// flight); write ops retire in order, so `writtenPhy` is always a contiguous prefix. For SYNC_FLUSH
+// (group commit) and the periodic ASYNC flush an fdatasync covers everything written when it is
+// issued; up to 2 run at once, so appends and writes keep flowing while one is in flight, and an
+// append is acknowledged only once a completed fdatasync covers its last byte. Appends of one turn
+// share one ack promise (AckGroup); SYNC groups are cut at 32 KiB and released one per writer pass
+// so concurrent producers fall into cohorts whose fdatasyncs overlap instead of one lock-step round.
+// The current segment is kept zero-filled ahead of the write position (SYNC_FLUSH default) so a
+// group commit never pays for block allocation. Recent slabs double as the read cache (zero-copy).
 // A record never spans two segments: when `size + 8 > remaining`, a BLANK marker
 // (int32 remaining, int32 0xCBD43194) closes the segment (message.md §1.3).
 import * as fs from 'node:fs';
@@ -19,7 +26,10 @@ export interface Segment {
   readonly start: number;
   readonly path: string;
   fd: number;
+  /** Written since the last fdatasync was issued. */
   dirty: boolean;
+  /** O_DSYNC descriptor of the zero filler, or -1. */
+  zfd: number;
 }
 
 interface Slab {
@@ -27,15 +37,54 @@ interface Slab {
   readonly buf: Buffer;
   readonly seg: Segment;
   used: number;
-  written: number;
+  /** Bytes handed to a write op (in flight or done). */
+  issued: number;
   sealed: boolean;
   lastStoreTimestamp: number;
 }
 
-interface SyncWaiter {
-  readonly end: number;
+interface WriteRun {
+  readonly seg: Segment;
+  readonly pos: number;
+  len: number;
+  readonly bufs: Buffer[];
+}
+
+/** One write pass: its runs (per segment) complete in any order; ops retire in issue order. */
+interface WriteOp {
+  /** Everything appended before this position is covered once this op and all earlier ones are done. */
+  readonly endPhy: number;
+  readonly endTs: number;
+  pending: number;
+  done: boolean;
+  runs: WriteRun[];
+}
+
+/** Appends acknowledged together (one promise per writer pass instead of one per message). */
+interface AckGroup {
+  end: number;
+  readonly firstEnd: number;
   readonly since: number;
-  readonly resolve: (durable: boolean) => void;
+  count: number;
+  closed: boolean;
+  readonly promise: Promise<boolean>;
+  readonly resolve: (ok: boolean) => void;
+}
+
+export interface CommitLogStats {
+  writeOps: number;
+  /** Of which written in the thread pool (large batches). */
+  poolWriteOps: number;
+  writtenBytes: number;
+  /** fdatasync rounds (group commits and ASYNC flushes) and their latency. */
+  syncs: number;
+  syncMicros: number;
+  syncMicrosMax: number;
+  /** Appends acknowledged as durable by those rounds (group size = syncAcks / syncs). */
+  syncAcks: number;
+  syncLatencies: number[];
+  zeroedBytes: number;
+  zeroMicros: number;
 }
 
 export interface AppendResult {
@@ -59,18 +108,34 @@ export class CommitLog {
   private segments: Segment[] = [];
   private slabs: Slab[] = [];
   private appendPhy = 0;
+  /** End of the contiguous prefix whose write() calls have completed (survives a process kill). */
+  private writtenPhy = 0;
+  private writtenTs = 0;
+  /** Highest target of an fdatasync issued so far. */
+  private syncIssuedPhy = 0;
   private flushedPhy = 0;
   private flushedTimestamp = 0;
-  private writing = false;
   private scheduled = false;
   private flushRequested = false;
-  private waiters: SyncWaiter[] = [];
-  private writeWaiters: SyncWaiter[] = [];
-  private writtenPhy = 0;
-  private idleWaiters: (() => void)[] = [];
+  private ops: WriteOp[] = [];
+  private writesInFlight = 0;
+  private syncsInFlight = 0;
+  private writeGroups: AckGroup[] = [];
+  private syncGroups: AckGroup[] = [];
+  /** Durable groups not yet resolved (see pump). */
+  private released: AckGroup[] = [];
+  private progressWaiters: (() => void)[] = [];
+  private zeroing: { seg: Segment; start: number; end: number } | null = null;
+  private zeroSeg: Segment | null = null;
+  private zeroedTo = 0;
+  private closing = false;
   private failed: Error | null = null;
   private cachedBytes = 0;
   private readonly segSize: number;
+  private readonly stats: CommitLogStats = {
+    writeOps: 0, poolWriteOps: 0, writtenBytes: 0, syncs: 0, syncMicros: 0, syncMicrosMax: 0, syncAcks: 0, syncLatencies: [],
+    zeroedBytes: 0, zeroMicros: 0,
+  };
 
   constructor(private readonly cfg: MessageStoreConfig, private readonly log: Logger) {
     this.segSize = cfg.mappedFileSizeCommitLog;
@@ -79,10 +144,22 @@ export class CommitLog {
   get maxPhyOffset(): number { return this.appendPhy; }
   get minPhyOffset(): number { return this.segments[0]?.start ?? 0; }
   get flushedPhyOffset(): number { return this.flushedPhy; }
+  /** End of the data handed to the OS (all write() calls up to here returned). */
+  get writtenPhyOffset(): number { return this.writtenPhy; }
   /** Store time of the last durable record (checkpoint physicMsgTimestamp). */
   get flushedStoreTimestamp(): number { return this.flushedTimestamp; }
   get segmentSize(): number { return this.segSize; }
   get segmentList(): readonly Segment[] { return this.segments; }
+
+  /** Counters of the write path (benchmark/diagnostics); `reset` starts a new measurement. */
+  writeStats(reset = false): CommitLogStats {
+    const s = { ...this.stats, syncLatencies: [...this.stats.syncLatencies] };
+    if (reset) {
+      Object.assign(this.stats, { writeOps: 0, poolWriteOps: 0, writtenBytes: 0, syncs: 0, syncMicros: 0, syncMicrosMax: 0, syncAcks: 0, zeroedBytes: 0, zeroMicros: 0 });
+      this.stats.syncLatencies = [];
+    }
+    return s;
+  }
 
   /** Opens the existing segment files (sorted by start offset). */
   load(): void {
@@ -95,7 +172,7 @@ export class CommitLog {
       if (st.size !== this.segSize) {
         this.log.warn({ file: p, size: st.size, expected: this.segSize }, 'commit-log segment size differs from mappedFileSizeCommitLog');
       }
-      this.segments.push({ start: Number(n), path: p, fd: fs.openSync(p, 'r+'), dirty: false });
+      this.segments.push({ start: Number(n), path: p, fd: fs.openSync(p, 'r+'), dirty: false, zfd: -1 });
     }
   }
 
@@ -214,6 +291,7 @@ export class CommitLog {
     this.appendPhy = phy;
     this.flushedPhy = phy;
     this.writtenPhy = phy;
+    this.syncIssuedPhy = phy;
   }
 
   private createSegment(start: number): Segment {
@@ -221,7 +299,7 @@ export class CommitLog {
     const fd = fs.openSync(p, 'w+');
     fs.ftruncateSync(fd, this.segSize);
     fsyncDir(this.cfg.storePathCommitLog);
-    const seg: Segment = { start, path: p, fd, dirty: true };
+    const seg: Segment = { start, path: p, fd, dirty: false, zfd: -1 };
     this.segments.push(seg);
     return seg;
   }
@@ -238,7 +316,7 @@ export class CommitLog {
     if (slab) slab.sealed = true;
     const remainingInSeg = seg.start + this.segSize - this.appendPhy;
     const cap = Math.max(need, Math.min(this.cfg.commitLogSlabBytes, remainingInSeg));
-    slab = { phyStart: this.appendPhy, buf: Buffer.allocUnsafe(cap), seg, used: 0, written: 0, sealed: false, lastStoreTimestamp: 0 };
+    slab = { phyStart: this.appendPhy, buf: Buffer.allocUnsafe(cap), seg, used: 0, issued: 0, sealed: false, lastStoreTimestamp: 0 };
     this.slabs.push(slab);
     this.cachedBytes += cap;
     return slab;
@@ -275,39 +353,47 @@ export class CommitLog {
     return { phy, record: slab.buf.subarray(at, at + r.totalSize) };
   }
 
-  /** Bytes appended but not yet handed to the OS. */
-  get unwrittenBytes(): number {
-    let n = 0;
-    for (let i = this.slabs.length - 1; i >= 0; i--) {
-      const s = this.slabs[i]!;
-      if (s.written === s.used) break;
-      n += s.used - s.written;
-    }
-    return n;
-  }
+  /** Bytes appended but not yet handed to the OS (including writes in flight). */
+  get unwrittenBytes(): number { return this.appendPhy - this.writtenPhy; }
 
-  /** Resolves once the writer loop has passed (ASYNC back-pressure). */
-  waitWriterIdle(): Promise<void> {
-    if (!this.writing && !this.scheduled) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  /** Resolves at the next writer progress (ASYNC back-pressure), at once when nothing is pending; false once failed. */
+  waitWriterIdle(): Promise<boolean> {
+    if (this.failed) return RESOLVED_FALSE;
+    if (this.writesInFlight === 0 && this.firstUnissued() >= this.slabs.length) return RESOLVED_TRUE;
+    return new Promise((resolve) => { this.progressWaiters.push(() => resolve(!this.failed)); this.kick(); });
   }
 
   /** Resolves once everything up to `end` has been handed to the OS (survives a process kill). */
   waitWritten(end: number): Promise<boolean> {
-    if (end <= this.writtenPhy) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      this.writeWaiters.push({ end, since: Date.now(), resolve });
-      this.kick();
-    });
+    if (end <= this.writtenPhy) return RESOLVED_TRUE;
+    if (this.failed) return RESOLVED_FALSE;
+    return this.join(this.writeGroups, end);
   }
 
   /** Resolves true once everything up to `end` is durable; false after syncFlushTimeout. */
   waitDurable(end: number): Promise<boolean> {
-    if (end <= this.flushedPhy) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      this.waiters.push({ end, since: Date.now(), resolve });
-      this.kick();
-    });
+    if (end <= this.flushedPhy) return RESOLVED_TRUE;
+    if (this.failed) return RESOLVED_FALSE;
+    return this.join(this.syncGroups, end, SYNC_GROUP_SPLIT_BYTES);
+  }
+
+  /**
+   * Appends made between two writer passes share one group (one promise, one timestamp): the group
+   * is closed when the writer takes its bytes, and settles once its last byte is written/durable.
+   */
+  private join(groups: AckGroup[], end: number, splitBytes = Infinity): Promise<boolean> {
+    const last = groups[groups.length - 1];
+    if (last && !last.closed && end - last.firstEnd < splitBytes) {
+      if (end > last.end) last.end = end;
+      last.count++;
+      return last.promise;
+    }
+    let resolve!: (ok: boolean) => void;
+    const promise = new Promise<boolean>((r) => { resolve = r; });
+    if (last) last.closed = true;
+    groups.push({ end, firstEnd: end, since: Date.now(), count: 1, closed: false, promise, resolve });
+    this.kick();
+    return promise;
   }
 
   /** Periodic ASYNC flush / explicit flush request. */
@@ -316,141 +402,275 @@ export class CommitLog {
     this.kick();
   }
 
-  /** Writes and fdatasyncs everything appended so far. */
+  /** Writes and fdatasyncs everything appended so far, and waits until no I/O is in flight. */
   async flushAll(): Promise<void> {
-    if (this.appendPhy <= this.flushedPhy && !this.writing && !this.scheduled) return;
-    this.flushRequested = true;
-    this.kick();
-    await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    while (!this.failed && (this.flushedPhy < this.appendPhy || this.writesInFlight > 0 || this.syncsInFlight > 0 || this.zeroing || this.released.length > 0)) {
+      if (this.flushedPhy < this.appendPhy) {
+        this.flushRequested = true;
+        await this.join(this.syncGroups, this.appendPhy);
+      } else {
+        await new Promise<void>((resolve) => this.progressWaiters.push(resolve));
+      }
+    }
   }
 
   /** Times out SYNC waiters older than syncFlushTimeout (called from a periodic timer). */
   expireWaiters(now: number): void {
     const limit = this.cfg.syncFlushTimeout;
-    if (this.waiters.length === 0 || now - this.waiters[0]!.since < limit) return;
-    const keep: SyncWaiter[] = [];
-    for (const w of this.waiters) {
-      if (now - w.since >= limit) w.resolve(false);
-      else keep.push(w);
+    while (this.syncGroups.length > 0 && now - this.syncGroups[0]!.since >= limit) {
+      const g = this.syncGroups.shift()!;
+      g.closed = true;
+      g.resolve(false);
     }
-    this.waiters = keep;
+  }
+
+  /** Schedules a writer pass for the next turn of the event loop (every append of this turn joins it). */
+  private kick(): void {
+    if (this.scheduled || this.failed) return;
+    this.scheduled = true;
+    setImmediate(this.pumpBound);
+  }
+
+  private readonly pumpBound = (): void => {
+    this.scheduled = false;
+    this.pump();
+  };
+
+  /**
+   * One writer pass: hands unwritten slab bytes to the OS (up to MAX_WRITES_IN_FLIGHT write ops,
+   * small ones synchronously), issues an fdatasync when durability is wanted (up to
+   * MAX_SYNCS_IN_FLIGHT at once: appends and writes keep flowing while one is in flight), and keeps
+   * zeroed space ahead of the write position.
+   */
+  private pump(): void {
+    if (this.failed) return;
+    while (this.writesInFlight < MAX_WRITES_IN_FLIGHT && this.firstUnissued() < this.slabs.length) {
+      if (!this.issueWrite()) break;
+    }
+    this.maybeSync();
+    this.maybeZero();
+    this.notifyProgress();
+    // one released group per pass: its writers' next appends form their own group and fdatasync,
+    // which runs while the next group's writers are busy (two cohorts instead of one lock-step)
+    const g = this.released.shift();
+    if (g) {
+      g.resolve(true);
+      if (this.released.length > 0) this.kick();
+    }
+  }
+
+  /** Index of the first slab with bytes not yet handed to a write op (slabs.length when none). */
+  private firstUnissued(): number {
+    let i = this.slabs.length;
+    while (i > 0 && this.slabs[i - 1]!.issued < this.slabs[i - 1]!.used) i--;
+    return i;
+  }
+
+  /** Takes unissued bytes into one write op. False when it has to wait for a zero fill. */
+  private issueWrite(): boolean {
+    const from = this.firstUnissued();
+    const runs: WriteRun[] = [];
+    let bytes = 0;
+    let lastTs = this.writtenTs;
+    let i = from;
+    for (; i < this.slabs.length && bytes < MAX_WRITE_OP_BYTES; i++) {
+      const s = this.slabs[i]!;
+      const pos = s.phyStart + s.issued - s.seg.start;
+      const len = s.used - s.issued; // whole slab tails: an op always ends on a record boundary
+      const z = this.zeroing;
+      if (z && z.seg === s.seg && pos + len > z.start && pos < z.end) break; // never race a zero fill
+      const prev = runs[runs.length - 1];
+      if (prev && prev.seg === s.seg && prev.pos + prev.len === pos && prev.bufs.length < 512) {
+        prev.bufs.push(s.buf.subarray(s.issued, s.issued + len));
+        prev.len += len;
+      } else {
+        runs.push({ seg: s.seg, pos, len, bufs: [s.buf.subarray(s.issued, s.issued + len)] });
+      }
+      s.issued += len;
+      bytes += len;
+      lastTs = s.lastStoreTimestamp || lastTs;
+    }
+    if (runs.length === 0) return false;
+    // the op covers everything before the first byte still unissued (past a BLANK: up to the next
+    // segment's first record), or everything appended so far
+    const next = this.firstUnissued();
+    const endPhy = next < this.slabs.length ? this.slabs[next]!.phyStart + this.slabs[next]!.issued : this.appendPhy;
+    const op: WriteOp = { endPhy, endTs: lastTs, pending: runs.length, done: false, runs };
+    this.ops.push(op);
+    // appends from now on form new ack groups
+    closeLast(this.writeGroups);
+    closeLast(this.syncGroups);
+    this.stats.writeOps++;
+    this.stats.writtenBytes += bytes;
+    if (bytes <= SYNC_WRITE_MAX_BYTES) {
+      // small batches go straight to the page cache on this thread (saves a thread-pool round trip
+      // per group commit); large ones are written off-thread so the loop keeps serving
+      try {
+        for (const r of runs) writevAllSync(r.seg.fd, r.bufs, r.pos);
+      } catch (e) {
+        this.fail(e as Error);
+        return false;
+      }
+      op.pending = 0;
+      this.writeDone(op);
+      return true;
+    }
+    this.writesInFlight++;
+    this.stats.poolWriteOps++;
+    for (const r of runs) {
+      writevAll(r.seg.fd, r.bufs, r.pos).then(() => {
+        if (--op.pending > 0) return;
+        this.writesInFlight--;
+        this.writeDone(op);
+        this.pump();
+      }, (e: unknown) => this.fail(e as Error));
+    }
+    return true;
+  }
+
+  private writeDone(op: WriteOp): void {
+    op.done = true;
+    for (const r of op.runs) r.seg.dirty = true;
+    op.runs = [];
+    while (this.ops.length > 0 && this.ops[0]!.done) {
+      const o = this.ops.shift()!;
+      if (o.endPhy > this.writtenPhy) this.writtenPhy = o.endPhy;
+      if (o.endTs > this.writtenTs) this.writtenTs = o.endTs;
+    }
+    this.settleSplit(this.writeGroups, this.writtenPhy);
+    this.evict();
+  }
+
+  /** Issues an fdatasync of everything written so far when a SYNC waiter or a flush request wants it. */
+  private maybeSync(): void {
+    if (this.syncsInFlight >= MAX_SYNCS_IN_FLIGHT || this.writtenPhy <= this.syncIssuedPhy) return;
+    let want = this.flushRequested;
+    if (!want) {
+      // a waiting group not covered by a sync in flight, whose bytes are all written
+      for (const g of this.syncGroups) {
+        if (g.end <= this.syncIssuedPhy) continue;
+        want = g.end <= this.writtenPhy;
+        break;
+      }
+    }
+    if (!want) return;
+    const target = this.writtenPhy;
+    const ts = this.writtenTs;
+    const segs: Segment[] = [];
+    for (const s of this.segments) {
+      if (!s.dirty) continue;
+      s.dirty = false;
+      segs.push(s);
+    }
+    this.syncIssuedPhy = target;
+    this.flushRequested = false;
+    this.syncsInFlight++;
+    const t0 = process.hrtime.bigint();
+    const done = (): void => {
+      const us = Number(process.hrtime.bigint() - t0) / 1000;
+      const st = this.stats;
+      st.syncs++;
+      st.syncMicros += us;
+      if (us > st.syncMicrosMax) st.syncMicrosMax = us;
+      if (st.syncLatencies.length < 100_000) st.syncLatencies.push(us);
+      this.syncsInFlight--;
+      if (target > this.flushedPhy) this.flushedPhy = target;
+      if (ts > this.flushedTimestamp) this.flushedTimestamp = ts;
+      st.syncAcks += this.settleSplit(this.syncGroups, this.flushedPhy);
+      this.pump();
+    };
+    if (segs.length === 1) fdatasync(segs[0]!.fd).then(done, (e: unknown) => this.fail(e as Error));
+    else Promise.all(segs.map((s) => fdatasync(s.fd))).then(done, (e: unknown) => this.fail(e as Error));
   }
 
   /**
-   * Schedules the writer for the next turn of the event loop, so every append made in this turn is
-   * written (and for SYNC_FLUSH, synced) together, and producers never starve I/O.
+   * Keeps `commitLogZeroAheadBytes` of the current segment ahead of the write position filled with
+   * durable zeros (AllocateMappedFileService + warmMappedFile in spirit): blocks are allocated off
+   * the hot path, so a group commit's fdatasync has no allocation metadata to journal. Zeros are
+   * written through a second O_DSYNC descriptor in the thread pool; the writer never writes into a
+   * range while its zero fill is in flight.
    */
-  private kick(): void {
-    if (this.writing || this.scheduled) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      if (this.writing) return;
-      this.writing = true;
-      void this.writerLoop();
+  private maybeZero(): void {
+    const ahead = this.cfg.commitLogZeroAheadBytes;
+    if (ahead <= 0 || this.zeroing || this.failed || this.closing) return;
+    const seg = this.segments[this.segments.length - 1];
+    if (!seg) return;
+    if (this.zeroSeg !== seg) {
+      if (this.zeroSeg && this.zeroSeg.zfd >= 0) { fs.closeSync(this.zeroSeg.zfd); this.zeroSeg.zfd = -1; }
+      this.zeroSeg = seg;
+      this.zeroedTo = 0;
+    }
+    const front = Math.min(this.segSize, Math.max(0, this.appendPhy - seg.start));
+    const start = Math.max(this.zeroedTo, alignUp(front + Math.min(ZERO_MARGIN_BYTES, this.segSize / 16), 4096));
+    if (start >= this.segSize || start >= front + ahead) return;
+    const end = Math.min(this.segSize, start + Math.max(4096, Math.min(ZERO_CHUNK_BYTES, this.segSize / 8)));
+    try {
+      if (seg.zfd < 0) seg.zfd = fs.openSync(seg.path, fs.constants.O_WRONLY | fs.constants.O_DSYNC);
+    } catch (e) {
+      this.log.warn({ err: e, file: seg.path }, 'commit log: zero fill disabled for this segment');
+      this.zeroedTo = this.segSize;
+      return;
+    }
+    this.zeroing = { seg, start, end };
+    const t0 = process.hrtime.bigint();
+    fs.write(seg.zfd, ZEROS, 0, end - start, start, (err) => {
+      this.zeroing = null;
+      if (err) {
+        this.log.warn({ err, file: seg.path }, 'commit log: zero fill failed (harmless: the space stays sparse)');
+        this.zeroedTo = this.segSize;
+      } else {
+        this.zeroedTo = end;
+        this.stats.zeroedBytes += end - start;
+        this.stats.zeroMicros += Number(process.hrtime.bigint() - t0) / 1000;
+      }
+      this.pump();
     });
   }
 
-  private async writerLoop(): Promise<void> {
-    try {
-      for (;;) {
-        const pending = this.slabs.filter((s) => s.written < s.used);
-        const wantFlush = this.flushRequested || this.waiters.length > 0;
-        if (pending.length === 0 && this.writeWaiters.length > 0) {
-          this.writtenPhy = this.appendPhy;
-          for (const x of this.writeWaiters) x.resolve(true);
-          this.writeWaiters = [];
-        }
-        if (pending.length === 0 && (!wantFlush || this.flushedPhy >= this.appendPhy)) {
-          if (this.flushRequested && this.flushedPhy >= this.appendPhy) this.flushRequested = false;
-          break;
-        }
-        // 1. write every unwritten byte, one writev per run of slabs in the same segment
-        let targetPhy = this.flushedPhy;
-        let targetTs = this.flushedTimestamp;
-        let i = 0;
-        while (i < pending.length) {
-          const seg = pending[i]!.seg;
-          const pos = pending[i]!.phyStart + pending[i]!.written - seg.start;
-          const bufs: Buffer[] = [];
-          const ends: number[] = [];
-          const stamps: number[] = [];
-          let expect = pending[i]!.phyStart + pending[i]!.written;
-          while (i < pending.length && pending[i]!.seg === seg && pending[i]!.phyStart + pending[i]!.written === expect && bufs.length < 512) {
-            const s = pending[i]!;
-            bufs.push(s.buf.subarray(s.written, s.used));
-            ends.push(s.used);
-            stamps.push(s.lastStoreTimestamp);
-            expect = s.phyStart + s.used;
-            i++;
-          }
-          const bytes = bufs.reduce((n, b) => n + b.length, 0);
-          // small batches go straight to the page cache on this thread (saves a thread-pool round
-          // trip per group commit); large ones are written off-thread so the loop keeps serving
-          if (bytes <= SYNC_WRITE_MAX_BYTES) writevAllSync(seg.fd, bufs, pos);
-          else await writevAll(seg.fd, bufs, pos);
-          seg.dirty = true;
-          for (let k = 0; k < ends.length; k++) {
-            const s = pending[i - ends.length + k]!;
-            // only what this writev covered: appends made meanwhile are not written yet
-            s.written = ends[k]!;
-            targetPhy = Math.max(targetPhy, s.phyStart + ends[k]!);
-            targetTs = stamps[k]! || targetTs;
-          }
-        }
-        if (this.writeWaiters.length > 0) {
-          // past a BLANK the next record starts at the next segment: all appended data is written
-          const w = targetPhy < this.appendPhy && this.slabs.every((x) => x.written === x.used) ? this.appendPhy : targetPhy;
-          this.writtenPhy = Math.max(this.writtenPhy, w);
-          const keep: SyncWaiter[] = [];
-          for (const x of this.writeWaiters) {
-            if (x.end <= this.writtenPhy) x.resolve(true);
-            else keep.push(x);
-          }
-          this.writeWaiters = keep;
-        } else this.writtenPhy = Math.max(this.writtenPhy, targetPhy);
-        // 2. one fdatasync for all of it (group commit)
-        if (this.flushRequested || this.waiters.length > 0) {
-          this.flushRequested = false;
-          for (const seg of this.segments) {
-            if (!seg.dirty) continue;
-            seg.dirty = false;
-            await fdatasync(seg.fd);
-          }
-          // records in a rolled-over segment start after the BLANK gap
-          if (targetPhy < this.appendPhy && this.slabs.every((s) => s.written === s.used)) targetPhy = this.appendPhy;
-          this.flushedPhy = Math.max(this.flushedPhy, targetPhy);
-          this.flushedTimestamp = Math.max(this.flushedTimestamp, targetTs);
-          if (this.waiters.length > 0) {
-            const keep: SyncWaiter[] = [];
-            for (const w of this.waiters) {
-              if (w.end <= this.flushedPhy) w.resolve(true);
-              else keep.push(w);
-            }
-            this.waiters = keep;
-          }
-        }
-        this.evict();
-      }
-    } catch (e) {
-      this.failed = e as Error;
-      this.log.error({ err: e }, 'commit-log write failed; store refuses further writes');
-      for (const w of this.waiters) w.resolve(false);
-      for (const w of this.writeWaiters) w.resolve(false);
-      this.waiters = [];
-      this.writeWaiters = [];
-    } finally {
-      this.writing = false;
-      const idle = this.idleWaiters;
-      this.idleWaiters = [];
-      for (const r of idle) r();
+  /**
+   * Settles the leading groups whose bytes end at or before `upto`: the first now, the others one
+   * per writer pass (see pump). Returns how many appends.
+   */
+  private settleSplit(groups: AckGroup[], upto: number): number {
+    let n = 0;
+    while (groups.length > 0 && groups[0]!.end <= upto) {
+      const g = groups.shift()!;
+      g.closed = true;
+      // in order: behind groups released earlier and not resolved yet
+      if (n === 0 && this.released.length === 0) g.resolve(true);
+      else this.released.push(g);
+      n += g.count;
     }
+    return n;
+  }
+
+  private notifyProgress(): void {
+    if (this.progressWaiters.length === 0) return;
+    const w = this.progressWaiters;
+    this.progressWaiters = [];
+    for (const r of w) r();
+  }
+
+  private fail(e: Error): void {
+    if (this.failed) return;
+    this.failed = e;
+    this.log.error({ err: e }, 'commit-log write failed; store refuses further writes');
+    for (const g of this.writeGroups) g.resolve(false);
+    for (const g of this.syncGroups) g.resolve(false);
+    for (const g of this.released) g.resolve(true);
+    this.released = [];
+    this.writeGroups = [];
+    this.syncGroups = [];
+    this.writesInFlight = 0;
+    this.syncsInFlight = 0;
+    this.zeroing = null;
+    this.notifyProgress();
   }
 
   private evict(): void {
     while (this.cachedBytes > this.cfg.commitLogCacheBytes && this.slabs.length > 1) {
       const s = this.slabs[0]!;
-      if (!s.sealed || s.written < s.used) break;
+      if (!s.sealed || s.issued < s.used || s.phyStart + s.used > this.writtenPhy) break;
       this.slabs.shift();
       this.cachedBytes -= s.buf.length;
     }
@@ -530,27 +750,50 @@ export class CommitLog {
       let mtime: number;
       try { mtime = fs.fstatSync(s.fd).mtimeMs; } catch { mtime = 0; }
       if (!force && mtime + reservedMs > now) break;
-      if (this.slabs.some((x) => x.seg === s && x.written < x.used)) break;
+      if (this.slabs.some((x) => x.seg === s && x.phyStart + x.used > this.writtenPhy)) break;
       this.segments.shift();
       fs.closeSync(s.fd);
       fs.rmSync(s.path, { force: true });
       deleted.push(s.path);
     }
-    while (this.slabs.length > 0 && this.slabs[0]!.phyStart < this.minPhyOffset && this.slabs[0]!.written === this.slabs[0]!.used) {
+    while (this.slabs.length > 0 && this.slabs[0]!.phyStart < this.minPhyOffset && this.slabs[0]!.phyStart + this.slabs[0]!.used <= this.writtenPhy) {
       this.cachedBytes -= this.slabs.shift()!.buf.length;
     }
     return deleted;
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await this.flushAll();
-    for (const s of this.segments) fs.closeSync(s.fd);
+    for (const s of this.segments) {
+      fs.closeSync(s.fd);
+      if (s.zfd >= 0) fs.closeSync(s.zfd);
+    }
     this.segments = [];
     this.slabs = [];
   }
 }
 
 const SYNC_WRITE_MAX_BYTES = 256 * 1024;
+const MAX_WRITE_OP_BYTES = 8 * 1024 * 1024;
+const MAX_WRITES_IN_FLIGHT = 2;
+const MAX_SYNCS_IN_FLIGHT = 2;
+/** A SYNC ack group closes after this many bytes of appends (see pump). */
+const SYNC_GROUP_SPLIT_BYTES = 32 * 1024;
+const ZERO_CHUNK_BYTES = 2 * 1024 * 1024;
+const ZERO_MARGIN_BYTES = 1024 * 1024;
+const ZEROS = Buffer.alloc(ZERO_CHUNK_BYTES);
+const RESOLVED_TRUE = Promise.resolve(true);
+const RESOLVED_FALSE = Promise.resolve(false);
+
+function alignUp(n: number, a: number): number {
+  return Math.ceil(n / a) * a;
+}
+
+function closeLast(groups: AckGroup[]): void {
+  const g = groups[groups.length - 1];
+  if (g) g.closed = true;
+}
 
 function writevAllSync(fd: number, bufs: Buffer[], position: number): void {
   let pos = position;
@@ -588,8 +831,13 @@ function writevAll(fd: number, bufs: Buffer[], position: number): Promise<void> 
   });
 }
 
+/** The fdatasync the write path calls, behind an object a test can spy on to hold completions back. */
+export const syncCall = {
+  fdatasync(fd: number, cb: (err: NodeJS.ErrnoException | null) => void): void { fs.fdatasync(fd, cb); },
+};
+
 export function fdatasync(fd: number): Promise<void> {
-  return new Promise((resolve, reject) => fs.fdatasync(fd, (err) => (err ? reject(err) : resolve())));
+  return new Promise((resolve, reject) => syncCall.fdatasync(fd, (err) => (err ? reject(err) : resolve())));
 }
 
 export function fsyncDir(dir: string): void {

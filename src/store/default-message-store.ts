@@ -16,7 +16,7 @@ import { tagsString2tagsCode } from '../common/java-hash';
 import { getLogger } from '../common/logger';
 import type { Logger } from '../common/logger';
 import { CommitLog, fsyncDir } from './commit-log';
-import type { RecoveredRecord, ScanStop } from './commit-log';
+import type { CommitLogStats, RecoveredRecord, ScanStop } from './commit-log';
 import { ConsumeQueue } from './consume-queue';
 import { getMessageFrom, offsetByTime } from './get-message';
 import type { LogAccess } from './get-message';
@@ -255,7 +255,8 @@ export class DefaultMessageStore implements MessageStore {
       cp.physicMsgTimestamp = this.commitLog.flushedStoreTimestamp || cp.physicMsgTimestamp;
       cp.logicsMsgTimestamp = logicsTs || cp.logicsMsgTimestamp;
       cp.indexMsgTimestamp = indexTs || cp.indexMsgTimestamp;
-      cp.dispatchedPhyOffset = dispatchedPhy;
+      // recovery after a crash re-dispatches from here: never past what is durable in the commit log
+      cp.dispatchedPhyOffset = Math.min(dispatchedPhy, this.commitLog.flushedPhyOffset);
       cp.flush();
     };
     this.flushingLogics = run()
@@ -335,25 +336,33 @@ export class DefaultMessageStore implements MessageStore {
     fsyncDir(this.config.storePathRootDir);
   }
 
-  async putMessage(msg: PutMessageInput): Promise<PutMessageResult> {
-    if (!this.running || this.diskFull) return failed(PutMessageStatus.SERVICE_NOT_AVAILABLE);
+  putMessage(msg: PutMessageInput): Promise<PutMessageResult> {
+    if (!this.running || this.diskFull) return Promise.resolve(failed(PutMessageStatus.SERVICE_NOT_AVAILABLE));
     const p = preparePut(msg, this.config.maxMessageSize);
-    if (!('record' in p)) return p;
+    if (!('record' in p)) return Promise.resolve(p);
     return this.append([p], msg.waitStoreMsgOK !== false);
   }
 
-  async putMessages(batch: PutMessagesInput): Promise<PutMessageResult> {
-    if (!this.running || this.diskFull) return failed(PutMessageStatus.SERVICE_NOT_AVAILABLE);
+  putMessages(batch: PutMessagesInput): Promise<PutMessageResult> {
+    if (!this.running || this.diskFull) return Promise.resolve(failed(PutMessageStatus.SERVICE_NOT_AVAILABLE));
     const ps = expandBatch(batch, this.config.maxMessageSize);
-    if (!Array.isArray(ps)) return ps;
+    if (!Array.isArray(ps)) return Promise.resolve(ps);
     return this.append(ps, batch.waitStoreMsgOK !== false);
   }
 
-  private async append(ps: PreparedPut[], wait: boolean): Promise<PutMessageResult> {
+  /** Write-path counters of the commit log (benchmark/diagnostics). */
+  commitLogStats(reset = false): CommitLogStats { return this.commitLog.writeStats(reset); }
+
+  /**
+   * Appends and dispatches synchronously (offsets in call order), then waits — sharing one promise
+   * with every other append of this event-loop turn — for the bytes to be written (ASYNC) or
+   * durable (SYNC_FLUSH).
+   */
+  private append(ps: PreparedPut[], wait: boolean): Promise<PutMessageResult> {
     const storeTimestamp = Date.now();
     const first = ps[0]!;
     const cq = this.queue(first.input.topic, first.input.queueId, true)!;
-    const ids: string[] = [];
+    let msgId = '';
     let wroteOffset = -1;
     let wroteBytes = 0;
     let logicsOffset = 0;
@@ -362,27 +371,40 @@ export class DefaultMessageStore implements MessageStore {
       const queued = isDispatchedToQueue(p.record.sysFlag);
       const queueOffset = queued ? cq.maxOffset : 0;
       const res = this.commitLog.append(p.record, queueOffset, storeTimestamp);
-      if (res === 'MESSAGE_SIZE_EXCEEDED') return failed(PutMessageStatus.MESSAGE_ILLEGAL);
-      if (res === 'SERVICE_NOT_AVAILABLE') return failed(PutMessageStatus.SERVICE_NOT_AVAILABLE);
+      if (res === 'MESSAGE_SIZE_EXCEEDED') return Promise.resolve(failed(PutMessageStatus.MESSAGE_ILLEGAL));
+      if (res === 'SERVICE_NOT_AVAILABLE') return Promise.resolve(failed(PutMessageStatus.SERVICE_NOT_AVAILABLE));
       if (wroteOffset < 0) { wroteOffset = res.phy; logicsOffset = queueOffset; }
       wroteBytes += p.record.totalSize;
       end = res.phy + p.record.totalSize;
-      ids.push(createMessageId(p.record.storeHostBytes, p.input.storeHost.port, res.phy));
+      const id = createMessageId(p.record.storeHostBytes, p.input.storeHost.port, res.phy);
+      msgId = msgId.length === 0 ? id : msgId + ',' + id;
       this.putTimes++;
       this.dispatch(p, queueOffset, res.phy, storeTimestamp, queued, cq);
     }
-    const appendResult = { status: AppendMessageStatus.PUT_OK, wroteOffset, wroteBytes, msgId: ids.join(','), storeTimestamp, logicsOffset, msgNum: ps.length };
-    if (this.commitLog.unwrittenBytes > MAX_UNWRITTEN_BYTES) {
+    const appendResult = { status: AppendMessageStatus.PUT_OK, wroteOffset, wroteBytes, msgId, storeTimestamp, logicsOffset, msgNum: ps.length };
+    const ok: PutMessageResult = { status: PutMessageStatus.PUT_OK, appendResult };
+    const cl = this.commitLog;
+    if (cl.unwrittenBytes > MAX_UNWRITTEN_BYTES) {
       // back-pressure: a producer faster than the disk waits for the writer instead of growing memory
-      await this.commitLog.waitWriterIdle();
+      return this.appendAfterBackPressure(end, wait, ok);
     }
+    return this.ack(end, wait, ok);
+  }
+
+  private async appendAfterBackPressure(end: number, wait: boolean, ok: PutMessageResult): Promise<PutMessageResult> {
+    while (this.commitLog.unwrittenBytes > MAX_UNWRITTEN_BYTES) if (!(await this.commitLog.waitWriterIdle())) break;
+    return this.ack(end, wait, ok);
+  }
+
+  private ack(end: number, wait: boolean, ok: PutMessageResult): Promise<PutMessageResult> {
+    const cl = this.commitLog;
     if (this.config.flushDiskType === FlushDiskType.SYNC_FLUSH && wait) {
-      const durable = await this.commitLog.waitDurable(end);
-      if (!durable) return { status: PutMessageStatus.FLUSH_DISK_TIMEOUT, appendResult };
-    } else if (this.config.asyncAckAfterWrite) {
-      if (!(await this.commitLog.waitWritten(end))) return { status: PutMessageStatus.UNKNOWN_ERROR, appendResult };
+      return cl.waitDurable(end).then((durable) => (durable ? ok : { status: PutMessageStatus.FLUSH_DISK_TIMEOUT, appendResult: ok.appendResult }));
     }
-    return { status: PutMessageStatus.PUT_OK, appendResult };
+    if (this.config.asyncAckAfterWrite) {
+      return cl.waitWritten(end).then((written) => (written ? ok : { status: PutMessageStatus.UNKNOWN_ERROR, appendResult: ok.appendResult }));
+    }
+    return Promise.resolve(ok);
   }
 
   private dispatch(p: PreparedPut, queueOffset: number, phy: number, storeTimestamp: number, queued: boolean, cq: ConsumeQueue): void {

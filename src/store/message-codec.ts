@@ -7,7 +7,7 @@
 //   PROPLEN 2 + PROPERTIES
 // Decoders never throw: they return a typed result carrying the byte offset of the problem.
 import * as net from 'node:net';
-import { readInt64BE, toHexUpper, writeInt64BE } from '../common/bytes';
+import { readInt64BE, toHexUpper } from '../common/bytes';
 import { bodyCrc32 } from '../common/crc32';
 
 export const MESSAGE_MAGIC_CODE_V1 = -626843481; // 0xDAA320A7
@@ -135,12 +135,29 @@ export function formatAddress(bytes: Buffer): string {
 // ---------------------------------------------------------------------------------------------
 // Offset message id (MessageDecoder.createMessageId / decodeMessageId)
 
+const HEX_BYTE: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).toUpperCase().padStart(2, '0'));
+const TWO_32 = 4294967296;
+/** Hex of host bytes + port, per host-bytes buffer (hostAddressBytes returns one buffer per address). */
+const msgIdPrefixes = new WeakMap<Buffer, Map<number, string>>();
+
+function hex32(v: number): string {
+  return HEX_BYTE[(v >>> 24) & 255]! + HEX_BYTE[(v >>> 16) & 255]! + HEX_BYTE[(v >>> 8) & 255]! + HEX_BYTE[v & 255]!;
+}
+
 export function createMessageId(storeHostBytes: Buffer, port: number, commitLogOffset: number): string {
-  const b = Buffer.allocUnsafe(storeHostBytes.length + 12);
-  storeHostBytes.copy(b, 0);
-  b.writeInt32BE(port | 0, storeHostBytes.length);
-  writeInt64BE(b, commitLogOffset, storeHostBytes.length + 4);
-  return toHexUpper(b);
+  let byPort = msgIdPrefixes.get(storeHostBytes);
+  if (!byPort) msgIdPrefixes.set(storeHostBytes, (byPort = new Map()));
+  let prefix = byPort.get(port);
+  if (prefix === undefined) {
+    const b = Buffer.allocUnsafe(storeHostBytes.length + 4);
+    storeHostBytes.copy(b, 0);
+    b.writeInt32BE(port | 0, storeHostBytes.length);
+    prefix = toHexUpper(b);
+    if (byPort.size > 64) byPort.clear();
+    byPort.set(port, prefix);
+  }
+  const hi = Math.floor(commitLogOffset / TWO_32);
+  return prefix + hex32(hi) + hex32(commitLogOffset - hi * TWO_32);
 }
 
 export interface MessageIdParts {
@@ -246,6 +263,8 @@ export interface PreparedRecord {
   readonly sysFlag: number;
   readonly bornHostBytes: Buffer;
   readonly storeHostBytes: Buffer;
+  /** UTF-8 topic bytes (shared, read-only). */
+  readonly topic: Buffer;
   readonly topicLength: number;
   readonly propertiesLength: number;
   readonly v2: boolean;
@@ -255,49 +274,92 @@ export interface PreparedRecord {
 
 export type PrepareError = 'MESSAGE_ILLEGAL' | 'PROPERTIES_SIZE_EXCEEDED';
 
+const topicBytesCache = new Map<string, Buffer>();
+
+/** UTF-8 bytes of a topic name, cached (few distinct topics, one per message). */
+function topicBytes(topic: string): Buffer {
+  let b = topicBytesCache.get(topic);
+  if (!b) {
+    b = Buffer.from(topic, 'utf8');
+    if (topicBytesCache.size >= 10000) topicBytesCache.clear();
+    topicBytesCache.set(topic, b);
+  }
+  return b;
+}
+
 export function prepareRecord(fields: MessageRecordFields, maxMessageSize = 4 * 1024 * 1024): PreparedRecord | PrepareError {
   const bornHostBytes = hostAddressBytes(fields.bornHost.address);
   const storeHostBytes = hostAddressBytes(fields.storeHost.address);
   let sysFlag = fields.sysFlag & ~(MessageSysFlag.BORNHOST_V6_FLAG | MessageSysFlag.STOREHOSTADDRESS_V6_FLAG);
   if (bornHostBytes.length === 16) sysFlag |= MessageSysFlag.BORNHOST_V6_FLAG;
   if (storeHostBytes.length === 16) sysFlag |= MessageSysFlag.STOREHOSTADDRESS_V6_FLAG;
-  const topicLength = Buffer.byteLength(fields.topic, 'utf8');
+  const topic = topicBytes(fields.topic);
+  const topicLength = topic.length;
   const propertiesLength = Buffer.byteLength(fields.properties, 'utf8');
   if (propertiesLength > 32767) return 'PROPERTIES_SIZE_EXCEEDED';
   if (topicLength > 32767 || topicLength === 0) return 'MESSAGE_ILLEGAL';
   if (fields.body.length > maxMessageSize) return 'MESSAGE_ILLEGAL';
   const v2 = topicLength > 127;
   const totalSize = calMsgLength(sysFlag, fields.body.length, topicLength, propertiesLength, v2);
-  return { fields, sysFlag, bornHostBytes, storeHostBytes, topicLength, propertiesLength, v2, bodyCrc: bodyCrc32(fields.body), totalSize };
+  return { fields, sysFlag, bornHostBytes, storeHostBytes, topic, topicLength, propertiesLength, v2, bodyCrc: bodyCrc32(fields.body), totalSize };
 }
 
-/** Writes a prepared record at `pos` of `buf`; returns pos + totalSize. Precondition: room in buf. */
+function i32(buf: Buffer, p: number, v: number): number {
+  buf[p] = v >>> 24;
+  buf[p + 1] = v >>> 16;
+  buf[p + 2] = v >>> 8;
+  buf[p + 3] = v;
+  return p + 4;
+}
+
+/** Signed big-endian int64 of an integer |v| < 2^53. */
+function i64(buf: Buffer, p: number, v: number): number {
+  const hi = Math.floor(v / TWO_32);
+  i32(buf, p, hi);
+  return i32(buf, p + 4, v - hi * TWO_32);
+}
+
+function copyInto(buf: Buffer, p: number, src: Uint8Array): number {
+  if (src.length <= 16) for (let i = 0; i < src.length; i++) buf[p + i] = src[i]!;
+  else buf.set(src, p);
+  return p + src.length;
+}
+
+/**
+ * Writes a prepared record at `pos` of `buf`; returns pos + totalSize. Precondition: room in buf.
+ * Byte stores instead of Buffer.write*: this is the per-message hot path of the commit log.
+ */
 export function writeRecord(buf: Buffer, pos: number, r: PreparedRecord, place: RecordPlacement): number {
   const f = r.fields;
   let p = pos;
-  p = buf.writeInt32BE(r.totalSize, p);
-  p = buf.writeInt32BE(r.v2 ? MESSAGE_MAGIC_CODE_V2 : MESSAGE_MAGIC_CODE_V1, p);
-  p = buf.writeInt32BE(r.bodyCrc | 0, p);
-  p = buf.writeInt32BE(f.queueId | 0, p);
-  p = buf.writeInt32BE(f.flag | 0, p);
-  p = writeInt64BE(buf, place.queueOffset, p);
-  p = writeInt64BE(buf, place.physicalOffset, p);
-  p = buf.writeInt32BE(r.sysFlag | 0, p);
-  p = writeInt64BE(buf, f.bornTimestamp, p);
-  p += r.bornHostBytes.copy(buf, p);
-  p = buf.writeInt32BE(f.bornHost.port | 0, p);
-  p = writeInt64BE(buf, place.storeTimestamp, p);
-  p += r.storeHostBytes.copy(buf, p);
-  p = buf.writeInt32BE(f.storeHost.port | 0, p);
-  p = buf.writeInt32BE(f.reconsumeTimes | 0, p);
-  p = writeInt64BE(buf, f.preparedTransactionOffset, p);
-  p = buf.writeInt32BE(f.body.length, p);
+  p = i32(buf, p, r.totalSize);
+  p = i32(buf, p, r.v2 ? MESSAGE_MAGIC_CODE_V2 : MESSAGE_MAGIC_CODE_V1);
+  p = i32(buf, p, r.bodyCrc);
+  p = i32(buf, p, f.queueId);
+  p = i32(buf, p, f.flag);
+  p = i64(buf, p, place.queueOffset);
+  p = i64(buf, p, place.physicalOffset);
+  p = i32(buf, p, r.sysFlag);
+  p = i64(buf, p, f.bornTimestamp);
+  p = copyInto(buf, p, r.bornHostBytes);
+  p = i32(buf, p, f.bornHost.port);
+  p = i64(buf, p, place.storeTimestamp);
+  p = copyInto(buf, p, r.storeHostBytes);
+  p = i32(buf, p, f.storeHost.port);
+  p = i32(buf, p, f.reconsumeTimes);
+  p = i64(buf, p, f.preparedTransactionOffset);
+  p = i32(buf, p, f.body.length);
   buf.set(f.body, p);
   p += f.body.length;
-  if (r.v2) p = buf.writeInt16BE(r.topicLength, p);
-  else p = buf.writeInt8(r.topicLength, p);
-  p += buf.write(f.topic, p, r.topicLength, 'utf8');
-  p = buf.writeInt16BE(r.propertiesLength, p);
+  if (r.v2) {
+    buf[p] = r.topicLength >>> 8;
+    buf[p + 1] = r.topicLength;
+    p += 2;
+  } else buf[p++] = r.topicLength;
+  p = copyInto(buf, p, r.topic);
+  buf[p] = r.propertiesLength >>> 8;
+  buf[p + 1] = r.propertiesLength;
+  p += 2;
   if (r.propertiesLength > 0) p += buf.write(f.properties, p, r.propertiesLength, 'utf8');
   return p;
 }

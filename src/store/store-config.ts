@@ -29,6 +29,13 @@ export interface MessageStoreConfig {
    * acknowledged, like Java's write into the mmap page cache). false: acknowledge on append to memory.
    */
   readonly asyncAckAfterWrite: boolean;
+  /**
+   * Bytes of the current commit-log segment kept filled with durable zeros ahead of the write
+   * position, in the background (our counterpart of Java's AllocateMappedFileService/warmMappedFile):
+   * a group commit's fdatasync then has no block allocation to journal. 0 disables it; the default
+   * is 64 MiB under SYNC_FLUSH and 0 under ASYNC_FLUSH (where it would only double the disk writes).
+   */
+  readonly commitLogZeroAheadBytes: number;
   readonly fileReservedTime: number;
   readonly deleteWhen: string;
   readonly diskMaxUsedSpaceRatio: number;
@@ -57,6 +64,7 @@ export function defaultStoreConfig(root: string, overrides: Partial<MessageStore
     commitLogCacheBytes: 64 * 1024 * 1024,
     commitLogSlabBytes: 4 * 1024 * 1024,
     asyncAckAfterWrite: true,
+    commitLogZeroAheadBytes: overrides.flushDiskType === FlushDiskType.SYNC_FLUSH ? 64 * 1024 * 1024 : 0,
     fileReservedTime: 72,
     deleteWhen: '04',
     diskMaxUsedSpaceRatio: 75,
