@@ -127,6 +127,8 @@ export class CommitLog {
   private progressWaiters: (() => void)[] = [];
   private zeroing: { seg: Segment; start: number; end: number } | null = null;
   private zeroSeg: Segment | null = null;
+  /** The next segment, created ahead by the zero filler; not yet part of `segments`. */
+  private prepared: Segment | null = null;
   private zeroedTo = 0;
   private closing = false;
   private failed: Error | null = null;
@@ -295,6 +297,12 @@ export class CommitLog {
   }
 
   private createSegment(start: number): Segment {
+    const ready = this.prepared;
+    if (ready && ready.start === start) {
+      this.prepared = null;
+      this.segments.push(ready);
+      return ready;
+    }
     const p = path.join(this.cfg.storePathCommitLog, offset2FileName(start));
     const fd = fs.openSync(p, 'w+');
     fs.ftruncateSync(fd, this.segSize);
@@ -593,16 +601,28 @@ export class CommitLog {
   private maybeZero(): void {
     const ahead = this.cfg.commitLogZeroAheadBytes;
     if (ahead <= 0 || this.zeroing || this.failed || this.closing) return;
-    const seg = this.segments[this.segments.length - 1];
-    if (!seg) return;
-    if (this.zeroSeg !== seg) {
-      if (this.zeroSeg && this.zeroSeg.zfd >= 0) { fs.closeSync(this.zeroSeg.zfd); this.zeroSeg.zfd = -1; }
-      this.zeroSeg = seg;
-      this.zeroedTo = 0;
+    const cur = this.segments[this.segments.length - 1];
+    if (!cur) return;
+    if (this.zeroSeg !== cur && (this.zeroSeg !== this.prepared || !this.prepared)) this.switchZeroSeg(cur);
+    const front = Math.min(this.segSize, Math.max(0, this.appendPhy - cur.start));
+    let seg = cur;
+    let start: number;
+    if (this.zeroSeg === cur) {
+      start = Math.max(this.zeroedTo, alignUp(front + Math.min(ZERO_MARGIN_BYTES, this.segSize / 16), 4096));
+      if (start >= front + ahead) return;
+      if (start >= this.segSize) {
+        // the rest of this segment is ready: create the next one (once per segment, before the
+        // writer reaches it, like Java's AllocateMappedFileService) and fill its head
+        if (!this.prepared && !this.prepareNext(cur.start + this.segSize)) return;
+        this.switchZeroSeg(this.prepared!);
+      }
     }
-    const front = Math.min(this.segSize, Math.max(0, this.appendPhy - seg.start));
-    const start = Math.max(this.zeroedTo, alignUp(front + Math.min(ZERO_MARGIN_BYTES, this.segSize / 16), 4096));
-    if (start >= this.segSize || start >= front + ahead) return;
+    if (this.zeroSeg !== cur) {
+      seg = this.prepared!;
+      start = this.zeroedTo;
+      if (start >= Math.min(this.segSize, front + ahead - this.segSize)) return;
+    }
+    start = start!;
     const end = Math.min(this.segSize, start + Math.max(4096, Math.min(ZERO_CHUNK_BYTES, this.segSize / 8)));
     try {
       if (seg.zfd < 0) seg.zfd = fs.openSync(seg.path, fs.constants.O_WRONLY | fs.constants.O_DSYNC);
@@ -617,14 +637,39 @@ export class CommitLog {
       this.zeroing = null;
       if (err) {
         this.log.warn({ err, file: seg.path }, 'commit log: zero fill failed (harmless: the space stays sparse)');
-        this.zeroedTo = this.segSize;
+        if (this.zeroSeg === seg) this.zeroedTo = this.segSize;
       } else {
-        this.zeroedTo = end;
+        if (this.zeroSeg === seg) this.zeroedTo = Math.max(this.zeroedTo, end);
         this.stats.zeroedBytes += end - start;
         this.stats.zeroMicros += Number(process.hrtime.bigint() - t0) / 1000;
       }
       this.pump();
     });
+  }
+
+  private switchZeroSeg(seg: Segment): void {
+    const old = this.zeroSeg;
+    if (old && old !== seg && old.zfd >= 0) {
+      try { fs.closeSync(old.zfd); } catch { /* closed with its segment */ }
+      old.zfd = -1;
+    }
+    this.zeroSeg = seg;
+    this.zeroedTo = 0;
+  }
+
+  /** Creates the segment file starting at `start` ahead of need; false when that failed. */
+  private prepareNext(start: number): boolean {
+    const p = path.join(this.cfg.storePathCommitLog, offset2FileName(start));
+    try {
+      const fd = fs.openSync(p, 'w+');
+      fs.ftruncateSync(fd, this.segSize);
+      fsyncDir(this.cfg.storePathCommitLog);
+      this.prepared = { start, path: p, fd, dirty: false, zfd: -1 };
+      return true;
+    } catch (e) {
+      this.log.warn({ err: e, file: p }, 'commit log: could not create the next segment ahead (it is created on roll)');
+      return false;
+    }
   }
 
   /**
@@ -768,6 +813,15 @@ export class CommitLog {
     for (const s of this.segments) {
       fs.closeSync(s.fd);
       if (s.zfd >= 0) fs.closeSync(s.zfd);
+    }
+    const unused = this.prepared;
+    if (unused) {
+      // a directory the Java broker may open next holds only segments with data
+      this.prepared = null;
+      fs.closeSync(unused.fd);
+      if (unused.zfd >= 0) fs.closeSync(unused.zfd);
+      fs.rmSync(unused.path, { force: true });
+      fsyncDir(this.cfg.storePathCommitLog);
     }
     this.segments = [];
     this.slabs = [];
