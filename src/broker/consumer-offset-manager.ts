@@ -7,6 +7,15 @@ import { DataVersion, type DataVersionJson } from './data-version';
 
 export const TOPIC_GROUP_SEPARATOR = '@';
 
+function setOffset(table: Map<string, Map<number, number>>, key: string, queueId: number, offset: number): void {
+  let m = table.get(key);
+  if (!m) {
+    m = new Map();
+    table.set(key, m);
+  }
+  m.set(queueId, offset);
+}
+
 export class ConsumerOffsetManager {
   /** `topic@group` → queueId → next offset to consume. */
   readonly offsetTable = new Map<string, Map<number, number>>();
@@ -64,26 +73,14 @@ export class ConsumerOffsetManager {
   }
 
   commitOffset(group: string, topic: string, queueId: number, offset: number): void {
-    const key = ConsumerOffsetManager.key(topic, group);
-    let m = this.offsetTable.get(key);
-    if (!m) {
-      m = new Map();
-      this.offsetTable.set(key, m);
-    }
-    m.set(queueId, offset);
+    setOffset(this.offsetTable, ConsumerOffsetManager.key(topic, group), queueId, offset);
     this.dataVersion.nextVersion();
     this.dirty = true;
   }
 
   /** Records the next offset a pull of this group will ask for (Java commitPullOffset; memory only). */
   commitPullOffset(group: string, topic: string, queueId: number, offset: number): void {
-    const key = ConsumerOffsetManager.key(topic, group);
-    let m = this.pullOffsetTable.get(key);
-    if (!m) {
-      m = new Map();
-      this.pullOffsetTable.set(key, m);
-    }
-    m.set(queueId, offset);
+    setOffset(this.pullOffsetTable, ConsumerOffsetManager.key(topic, group), queueId, offset);
   }
 
   /** The last pull's next offset, else the committed offset, else -1 (Java queryPullOffset). */
