@@ -4,7 +4,9 @@
 // Uses the Java file geometry (1 GiB commit-log segments, 6 MB consume-queue files, 420 MB index).
 //   npm run build && node dist/tools/bench-store.js
 // Env: BENCH_DIR (default $TMPDIR/rmq-bench), BENCH_SECONDS (per throughput run, default 6),
-//      BENCH_RESTART_GIB (store size for the restart runs, default 10; 0 skips), BENCH_RAW_MIB (512).
+//      BENCH_RESTART_GIB (store size for the restart runs, default 10; 0 skips), BENCH_RAW_MIB (512),
+//      BENCH_PAIRS (default 3: alternating ASYNC/SYNC-64 pairs, BENCH_PAIR_SECONDS each, so the
+//      ratio compares runs made under the same machine load — the box is shared).
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -20,12 +22,20 @@ const DIR = process.env.BENCH_DIR ?? path.join(os.tmpdir(), 'rmq-bench');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
 const RESTART_GIB = Number(process.env.BENCH_RESTART_GIB ?? 10);
 const RAW_MIB = Number(process.env.BENCH_RAW_MIB ?? 512);
+const PAIRS = Number(process.env.BENCH_PAIRS ?? 3);
+const PAIR_SECONDS = Number(process.env.BENCH_PAIR_SECONDS ?? 3);
 const MiB = 1024 * 1024;
 const BODY = Buffer.alloc(1024, 0x62);
 
-function message(queueId: number): PutMessageInput {
+let uniqSeq = 0;
+
+/** `uniqKey`: the property every official client adds (then each message is also indexed). */
+function message(queueId: number, uniqKey = false): PutMessageInput {
+  const properties = uniqKey
+    ? `TAGS\u0001bench\u0002UNIQ_KEY\u00017F000001C3A418B4AAC2${(uniqSeq++).toString(16).toUpperCase().padStart(12, '0')}\u0002`
+    : 'TAGS\u0001bench\u0002';
   return {
-    topic: 'BenchTopic', queueId, flag: 0, body: BODY, properties: 'TAGS\u0001bench\u0002', bornTimestamp: Date.now(),
+    topic: 'BenchTopic', queueId, flag: 0, body: BODY, properties, bornTimestamp: Date.now(),
     bornHost: { address: '127.0.0.1', port: 50000 }, storeHost: { address: '127.0.0.1', port: 10911 }, sysFlag: 0,
     reconsumeTimes: 0, preparedTransactionOffset: 0, tagsCode: 93740183,
   };
@@ -81,7 +91,7 @@ function load1(): string {
   return `load ${os.loadavg()[0]!.toFixed(2)}`;
 }
 
-async function appendRun(mode: FlushDiskType, writers: number): Promise<RunResult> {
+async function appendRun(mode: FlushDiskType, writers: number, seconds = SECONDS, uniqKey = false): Promise<RunResult> {
   const root = fresh(`${mode}-${writers}`);
   const store = new DefaultMessageStore(defaultStoreConfig(root, { flushDiskType: mode }));
   await store.start();
@@ -91,12 +101,12 @@ async function appendRun(mode: FlushDiskType, writers: number): Promise<RunResul
   const t0 = Date.now();
   const loops = Array.from({ length: writers }, async (_, w) => {
     while (!stop) {
-      const r = await store.putMessage(message(w % 8));
+      const r = await store.putMessage(message(w % 8, uniqKey));
       if (r.status !== PutMessageStatus.PUT_OK) throw new Error(r.status);
       msgs++;
     }
   });
-  await new Promise((r) => setTimeout(r, SECONDS * 1000));
+  await new Promise((r) => setTimeout(r, seconds * 1000));
   stop = true;
   await Promise.all(loops);
   const s = (Date.now() - t0) / 1000;
@@ -168,12 +178,29 @@ async function main(): Promise<void> {
   const a = await appendRun(FlushDiskType.ASYNC_FLUSH, 64);
   log(`ASYNC_FLUSH  64 writers: ${a.msgs.toFixed(0)} msg/s, ${a.mibps.toFixed(1)} MiB/s payload, ${a.recordMibps.toFixed(1)} MiB/s records (${((a.recordMibps / raw) * 100).toFixed(0)}% of raw) (${load1()})`);
   log(`    ${a.io}`);
+  const au = await appendRun(FlushDiskType.ASYNC_FLUSH, 64, SECONDS, true);
+  log(`ASYNC_FLUSH  64 writers, messages with UNIQ_KEY (indexed, as from the official clients): ${au.msgs.toFixed(0)} msg/s, ${au.recordMibps.toFixed(1)} MiB/s records (${((au.recordMibps / raw) * 100).toFixed(0)}% of raw) (${load1()})`);
   const a256 = await appendRun(FlushDiskType.ASYNC_FLUSH, 256);
   log(`ASYNC_FLUSH 256 writers: ${a256.msgs.toFixed(0)} msg/s, ${a256.mibps.toFixed(1)} MiB/s payload, ${a256.recordMibps.toFixed(1)} MiB/s records (${((a256.recordMibps / raw) * 100).toFixed(0)}% of raw) (${load1()})`);
   for (const w of [1, 16, 64, 256]) {
     const r = await appendRun(FlushDiskType.SYNC_FLUSH, w);
     log(`SYNC_FLUSH  ${String(w).padStart(3)} writers: ${r.msgs.toFixed(0)} msg/s, ${r.mibps.toFixed(1)} MiB/s payload (${((r.msgs / a.msgs) * 100).toFixed(0)}% of ASYNC with 64 writers) (${load1()})`);
     log(`    ${r.io}`);
+  }
+  if (PAIRS > 0) {
+    const ratios: number[] = [];
+    for (let i = 0; i < PAIRS; i++) {
+      const raw2 = rawRate();
+      const rl = load1();
+      const x = await appendRun(FlushDiskType.ASYNC_FLUSH, 64, PAIR_SECONDS);
+      const xl = load1();
+      const y = await appendRun(FlushDiskType.SYNC_FLUSH, 64, PAIR_SECONDS);
+      ratios.push(y.msgs / x.msgs);
+      log(`pair ${i + 1}: raw ${raw2.toFixed(0)} MiB/s (${rl}); ASYNC 64 ${x.msgs.toFixed(0)} msg/s = ${((x.recordMibps / raw2) * 100).toFixed(0)}% of raw (${xl}); SYNC 64 ${y.msgs.toFixed(0)} msg/s = ${((y.msgs / x.msgs) * 100).toFixed(0)}% of ASYNC (${load1()})`);
+      log(`    SYNC 64: ${y.io}`);
+    }
+    ratios.sort((p, q) => p - q);
+    log(`SYNC 64 / ASYNC 64 over ${PAIRS} pairs: median ${(ratios[ratios.length >> 1]! * 100).toFixed(0)}%, min ${(ratios[0]! * 100).toFixed(0)}%, max ${(ratios[ratios.length - 1]! * 100).toFixed(0)}%`);
   }
   if (RESTART_GIB > 0) {
     const root = fresh('restart');

@@ -87,11 +87,6 @@ export interface CommitLogStats {
   zeroMicros: number;
 }
 
-export interface AppendResult {
-  readonly phy: number;
-  readonly record: Buffer;
-}
-
 export interface RecoveredRecord {
   readonly record: StoredRecord;
   readonly phy: number;
@@ -332,9 +327,10 @@ export class CommitLog {
 
   /**
    * Appends one record (DefaultAppendMessageCallback.doAppend): writes a BLANK and rolls to the
-   * next segment when it does not fit. Synchronous: offsets are assigned in call order.
+   * next segment when it does not fit. Synchronous: offsets are assigned in call order. Returns the
+   * record's physical offset.
    */
-  append(r: PreparedRecord, queueOffset: number, storeTimestamp: number): AppendResult | 'MESSAGE_SIZE_EXCEEDED' | 'SERVICE_NOT_AVAILABLE' {
+  append(r: PreparedRecord, queueOffset: number, storeTimestamp: number): number | 'MESSAGE_SIZE_EXCEEDED' | 'SERVICE_NOT_AVAILABLE' {
     if (this.failed) return 'SERVICE_NOT_AVAILABLE';
     if (r.totalSize + END_FILE_MIN_BLANK_LENGTH > this.segSize) return 'MESSAGE_SIZE_EXCEEDED';
     let seg = this.segments[this.segments.length - 1];
@@ -358,7 +354,7 @@ export class CommitLog {
     slab.lastStoreTimestamp = storeTimestamp;
     this.appendPhy += r.totalSize;
     this.kick();
-    return { phy, record: slab.buf.subarray(at, at + r.totalSize) };
+    return phy;
   }
 
   /** Bytes appended but not yet handed to the OS (including writes in flight). */

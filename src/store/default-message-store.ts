@@ -370,16 +370,16 @@ export class DefaultMessageStore implements MessageStore {
     for (const p of ps) {
       const queued = isDispatchedToQueue(p.record.sysFlag);
       const queueOffset = queued ? cq.maxOffset : 0;
-      const res = this.commitLog.append(p.record, queueOffset, storeTimestamp);
-      if (res === 'MESSAGE_SIZE_EXCEEDED') return Promise.resolve(failed(PutMessageStatus.MESSAGE_ILLEGAL));
-      if (res === 'SERVICE_NOT_AVAILABLE') return Promise.resolve(failed(PutMessageStatus.SERVICE_NOT_AVAILABLE));
-      if (wroteOffset < 0) { wroteOffset = res.phy; logicsOffset = queueOffset; }
+      const phy = this.commitLog.append(p.record, queueOffset, storeTimestamp);
+      if (phy === 'MESSAGE_SIZE_EXCEEDED') return Promise.resolve(failed(PutMessageStatus.MESSAGE_ILLEGAL));
+      if (phy === 'SERVICE_NOT_AVAILABLE') return Promise.resolve(failed(PutMessageStatus.SERVICE_NOT_AVAILABLE));
+      if (wroteOffset < 0) { wroteOffset = phy; logicsOffset = queueOffset; }
       wroteBytes += p.record.totalSize;
-      end = res.phy + p.record.totalSize;
-      const id = createMessageId(p.record.storeHostBytes, p.input.storeHost.port, res.phy);
+      end = phy + p.record.totalSize;
+      const id = createMessageId(p.record.storeHostBytes, p.input.storeHost.port, phy);
       msgId = msgId.length === 0 ? id : msgId + ',' + id;
       this.putTimes++;
-      this.dispatch(p, queueOffset, res.phy, storeTimestamp, queued, cq);
+      this.dispatch(p, queueOffset, phy, storeTimestamp, queued, cq);
     }
     const appendResult = { status: AppendMessageStatus.PUT_OK, wroteOffset, wroteBytes, msgId, storeTimestamp, logicsOffset, msgNum: ps.length };
     const ok: PutMessageResult = { status: PutMessageStatus.PUT_OK, appendResult };

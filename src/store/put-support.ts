@@ -57,8 +57,11 @@ export function expandBatch(batch: PutMessagesInput, maxMessageSize: number): Pr
 }
 
 /** IndexService.buildIndex keys: topic#UNIQ_KEY and topic#k for every KEYS entry. */
-export function indexKeysOf(topic: string, properties: string, sysFlag: number): string[] {
-  if (transactionType(sysFlag) === MessageSysFlag.TRANSACTION_ROLLBACK_TYPE) return [];
+const NO_KEYS: readonly string[] = [];
+
+export function indexKeysOf(topic: string, properties: string, sysFlag: number): readonly string[] {
+  // both property names contain "KEY": most messages without keys cost one scan
+  if (properties.indexOf('KEY') < 0 || transactionType(sysFlag) === MessageSysFlag.TRANSACTION_ROLLBACK_TYPE) return NO_KEYS;
   const keys: string[] = [];
   const uniq = getProperty(properties, 'UNIQ_KEY');
   if (uniq) keys.push(topic + '#' + uniq);
