@@ -9,7 +9,7 @@ import { expectedGap } from './gaps';
 import { record, runKey, writeMatrix } from './matrix';
 import { RESULTS_DIR } from './paths';
 import { stopAll } from './proc';
-import { selectedTargetLabels, startTarget, Target, TargetSkipped } from './targets';
+import { selectedTargetLabels, startTarget, Target, TargetOptions, TargetSkipped } from './targets';
 
 export type Opts = Record<string, string | number | boolean | undefined>;
 
@@ -118,7 +118,16 @@ class Semaphore {
 
 const short: Record<Client, string> = { 'java-4.9.8': 'j49', 'java-5.3.3': 'j53', go: 'go' };
 
-export function compatSuite(file: string, scenarios: Scenario[]): void {
+/** Per file options of compatSuite. */
+export interface SuiteOptions extends TargetOptions {
+  /**
+   * Run this file's tests one after the other whatever COMPAT_CONCURRENCY says (scenarios that
+   * disturb the shared target, e.g. by restarting its broker).
+   */
+  serial?: boolean;
+}
+
+export function compatSuite(file: string, scenarios: Scenario[], options: SuiteOptions = {}): void {
   const fileId = path.basename(file).replace(/\.test\.ts$/, '');
   for (const label of selectedTargetLabels()) {
     describe(`${fileId} @ ${label}`, () => {
@@ -135,14 +144,15 @@ export function compatSuite(file: string, scenarios: Scenario[]): void {
             if (clientAvailable(c)) await driverCommand(c).catch(() => undefined);
           }
           try {
-            target = await startTarget(label);
+            target = await startTarget(label, { brokerConf: options.brokerConf });
           } catch (e) {
             if (!(e instanceof TargetSkipped)) startError = e as Error;
           }
         })();
         return starting;
       };
-      const slots = new Semaphore(concurrency());
+      const parallel = options.serial ? 1 : concurrency();
+      const slots = new Semaphore(parallel);
 
       beforeAll(async () => {
         if (!skipReason) await ensureTarget();
@@ -172,7 +182,7 @@ export function compatSuite(file: string, scenarios: Scenario[]): void {
             test.skip(`${testName} (driver not available)`, () => undefined);
             continue;
           }
-          const testFn = concurrency() > 1 ? test.concurrent : test;
+          const testFn = parallel > 1 ? test.concurrent : test;
           testFn(
             testName,
             async () => {

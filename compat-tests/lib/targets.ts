@@ -21,6 +21,30 @@ export interface Target {
   /** Where configs, store and logs of this target live. */
   dir: string;
   stop(): Promise<void>;
+  /**
+   * Stops the broker with `signal` (SIGTERM: clean shutdown, SIGKILL: crash), waits for it to exit,
+   * starts it again with the same broker.conf (same store directory and ports) and resolves once it
+   * booted and registered at the NameServer again. Undefined where the target cannot do it (containers).
+   */
+  restartBroker?(signal: BrokerStopSignal): Promise<BrokerRestart>;
+}
+
+export type BrokerStopSignal = 'SIGTERM' | 'SIGKILL';
+
+export interface BrokerRestart {
+  signal: BrokerStopSignal;
+  /** Exit code of the stopped broker (null when a signal ended it). */
+  exitCode: number | null;
+  /** From the signal to the old process' exit. */
+  stopMs: number;
+  /** From the new process' spawn until it booted and registered. */
+  startMs: number;
+}
+
+/** Per test file target settings (compatSuite's options). */
+export interface TargetOptions {
+  /** broker.conf keys (Java names) overriding or added to the shared ones, e.g. flushDiskType=SYNC_FLUSH. */
+  brokerConf?: Record<string, string>;
 }
 
 export type TargetKind = 'java' | 'ours' | 'testcontainers';
@@ -56,9 +80,9 @@ export interface Ports {
  * broker.conf with Java key names, shared by every target. Short delay levels (level 2 = 3 s, the rest 1 s)
  * keep retry and DLQ scenarios quick; transaction checks start after 3 s.
  */
-export function brokerConf(dir: string, ports: Ports): string {
+export function brokerConf(dir: string, ports: Ports, extra: Record<string, string> = {}): string {
   const store = path.join(dir, 'store');
-  return [
+  const lines = [
     `brokerClusterName=${CLUSTER}`,
     `brokerName=${BROKER_NAME}`,
     'brokerId=0',
@@ -77,8 +101,18 @@ export function brokerConf(dir: string, ports: Ports): string {
     'transactionTimeOut=3000',
     'waitTimeMillsInSendQueue=5000',
     'messageDelayLevel=1s 3s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s',
-    '',
-  ].join('\n');
+  ];
+  // extra keys replace a shared line in place or are appended
+  const rest = new Map(Object.entries(extra));
+  const out = lines.map((l) => {
+    const k = l.slice(0, l.indexOf('='));
+    const v = rest.get(k);
+    if (v === undefined) return l;
+    rest.delete(k);
+    return `${k}=${v}`;
+  });
+  for (const [k, v] of rest) out.push(`${k}=${v}`);
+  return [...out, ''].join('\n');
 }
 
 export function namesrvConf(dir: string, ports: Ports): string {
@@ -90,7 +124,7 @@ export function namesrvConf(dir: string, ports: Ports): string {
   ].join('\n');
 }
 
-async function allocate(label: string): Promise<{ dir: string; ports: Ports; namesrvFile: string; brokerFile: string }> {
+async function allocate(label: string, extra: Record<string, string> = {}): Promise<{ dir: string; ports: Ports; namesrvFile: string; brokerFile: string }> {
   const base = path.join(CACHE_DIR, 'servers');
   fs.mkdirSync(base, { recursive: true });
   const dir = fs.mkdtempSync(path.join(base, `${label}-`));
@@ -98,7 +132,7 @@ async function allocate(label: string): Promise<{ dir: string; ports: Ports; nam
   const namesrvFile = path.join(dir, 'namesrv.properties');
   const brokerFile = path.join(dir, 'broker.conf');
   fs.writeFileSync(namesrvFile, namesrvConf(dir, ports));
-  fs.writeFileSync(brokerFile, brokerConf(dir, ports));
+  fs.writeFileSync(brokerFile, brokerConf(dir, ports, extra));
   return { dir, ports, namesrvFile, brokerFile };
 }
 
@@ -163,6 +197,54 @@ export interface ReferenceServers {
   brokerName: string;
   dir: string;
   stop(): Promise<void>;
+  /** See Target.restartBroker. */
+  restartBroker?(signal: BrokerStopSignal): Promise<BrokerRestart>;
+}
+
+/**
+ * A broker process that can be stopped with a chosen signal and started again with the same command
+ * line (same broker.conf: store directory and ports). `spawn` starts one process; `up` resolves once
+ * that process booted and registered (or throws why not).
+ */
+class RestartableBroker {
+  proc: Proc;
+  private restarting = false;
+  constructor(
+    private readonly spawn: () => Proc,
+    private readonly up: (p: Proc) => Promise<void>,
+  ) {
+    this.proc = spawn();
+  }
+
+  async restart(signal: BrokerStopSignal, exitTimeoutMs = 90_000): Promise<BrokerRestart> {
+    if (this.restarting) throw new Error('broker restart already under way');
+    this.restarting = true;
+    try {
+      const old = this.proc;
+      if (old.exitCode() !== undefined || old.child.pid === undefined) throw new Error(`${old.name} is not running (exit code ${String(old.exitCode())})`);
+      const t0 = Date.now();
+      // the whole process group, as Proc.stop does (the JVM / node process is the group leader)
+      process.kill(-old.child.pid, signal);
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = await Promise.race([
+        old.exited.then(() => false),
+        new Promise<boolean>((r) => (timer = setTimeout(() => r(true), exitTimeoutMs))),
+      ]);
+      clearTimeout(timer);
+      if (timedOut) {
+        await old.stop(0);
+        throw new Error(`${old.name} did not exit within ${exitTimeoutMs} ms of ${signal}; killed`);
+      }
+      const stopMs = Date.now() - t0;
+      const exitCode = old.exitCode() ?? null;
+      const t1 = Date.now();
+      this.proc = this.spawn();
+      await this.up(this.proc);
+      return { signal, exitCode, stopMs, startMs: Date.now() - t1 };
+    } finally {
+      this.restarting = false;
+    }
+  }
 }
 
 /**
@@ -170,9 +252,12 @@ export interface ReferenceServers {
  * temporary store; resolves once the broker is registered at the NameServer. Exported for tools
  * (e.g. a golden-frame capture proxy) as well as for the java target.
  */
-export async function startJavaReference(version: JavaServerVersion = '5.3.3', opts: { heap?: string } = {}): Promise<ReferenceServers> {
+export async function startJavaReference(
+  version: JavaServerVersion = '5.3.3',
+  opts: { heap?: string; brokerConf?: Record<string, string> } = {},
+): Promise<ReferenceServers> {
   const { classpath } = await buildServerClasspath(version);
-  const { dir, ports, namesrvFile, brokerFile } = await allocate(`java-${version}`);
+  const { dir, ports, namesrvFile, brokerFile } = await allocate(`java-${version}`, opts.brokerConf);
   const home = rocketmqHome(dir);
   fs.mkdirSync(path.join(dir, 'logs'), { recursive: true });
   const jvm = (heap: string): string[] => [
@@ -186,29 +271,46 @@ export async function startJavaReference(version: JavaServerVersion = '5.3.3', o
     classpath,
   ];
   const env = { ...process.env, ROCKETMQ_HOME: home, NAMESRV_ADDR: '' };
-  const procs: Proc[] = [];
+  const brokerAddr = `127.0.0.1:${ports.broker}`;
+  let ns: Proc | undefined;
+  let broker: RestartableBroker | undefined;
   const stop = async (): Promise<void> => {
-    await Promise.all(procs.map((p) => p.stop(5000)));
+    await Promise.all([ns, broker?.proc].map((p) => p?.stop(5000)));
   };
   try {
-    const ns = startProc(`namesrv-${version}`, 'java', [...jvm('256m'), 'org.apache.rocketmq.namesrv.NamesrvStartup', '-c', namesrvFile], {
+    const nsProc = startProc(`namesrv-${version}`, 'java', [...jvm('256m'), 'org.apache.rocketmq.namesrv.NamesrvStartup', '-c', namesrvFile], {
       cwd: dir,
       env,
       logFile: path.join(dir, 'logs', 'namesrv.out'),
     });
-    procs.push(ns);
-    const broker = startProc(
-      `broker-${version}`,
-      'java',
-      [...jvm(opts.heap ?? '1g'), 'org.apache.rocketmq.broker.BrokerStartup', '-c', brokerFile, '-n', `127.0.0.1:${ports.namesrv}`],
-      { cwd: dir, env, logFile: path.join(dir, 'logs', 'broker.out') },
+    ns = nsProc;
+    const up = async (p: Proc): Promise<void> => {
+      await p.waitForLine((l) => l.includes('boot success'), 120_000);
+      // the Java broker registers at the NameServer inside start(), before it prints boot success
+      await waitForBrokerRegistered(ports.namesrv, brokerAddr, 60_000, () => describeFailure(nsProc) ?? describeFailure(p));
+    };
+    broker = new RestartableBroker(
+      () =>
+        startProc(
+          `broker-${version}`,
+          'java',
+          [...jvm(opts.heap ?? '1g'), 'org.apache.rocketmq.broker.BrokerStartup', '-c', brokerFile, '-n', `127.0.0.1:${ports.namesrv}`],
+          { cwd: dir, env, logFile: path.join(dir, 'logs', 'broker.out') },
+        ),
+      up,
     );
-    procs.push(broker);
-    await ns.waitForLine((l) => l.includes('boot success'), 90_000);
-    await broker.waitForLine((l) => l.includes('boot success'), 120_000);
-    const brokerAddr = `127.0.0.1:${ports.broker}`;
-    await waitForBrokerRegistered(ports.namesrv, brokerAddr, 60_000, () => describeFailure(ns) ?? describeFailure(broker));
-    return { namesrvAddr: `127.0.0.1:${ports.namesrv}`, brokerAddr, clusterName: CLUSTER, brokerName: BROKER_NAME, dir, stop };
+    await nsProc.waitForLine((l) => l.includes('boot success'), 90_000);
+    await up(broker.proc);
+    const b = broker;
+    return {
+      namesrvAddr: `127.0.0.1:${ports.namesrv}`,
+      brokerAddr,
+      clusterName: CLUSTER,
+      brokerName: BROKER_NAME,
+      dir,
+      stop,
+      restartBroker: (signal) => b.restart(signal),
+    };
   } catch (e) {
     await stop();
     throw e;
@@ -216,30 +318,54 @@ export async function startJavaReference(version: JavaServerVersion = '5.3.3', o
 }
 
 /** Our NameServer + Broker from bin/rocketmq-ts.js with the same config files; fails fast when they do not come up. */
-export async function startOurs(): Promise<ReferenceServers> {
-  const { dir, ports, namesrvFile, brokerFile } = await allocate('ours');
+export async function startOurs(opts: { brokerConf?: Record<string, string> } = {}): Promise<ReferenceServers> {
+  const { dir, ports, namesrvFile, brokerFile } = await allocate('ours', opts.brokerConf);
   fs.mkdirSync(path.join(dir, 'logs'), { recursive: true });
   const bin = path.join(REPO_ROOT, 'bin', 'rocketmq-ts.js');
-  const procs: Proc[] = [];
+  const brokerAddr = `127.0.0.1:${ports.broker}`;
+  let ns: Proc | undefined;
+  let broker: RestartableBroker | undefined;
   const stop = async (): Promise<void> => {
-    await Promise.all(procs.map((p) => p.stop(3000)));
+    await Promise.all([ns, broker?.proc].map((p) => p?.stop(3000)));
   };
   try {
-    const ns = startProc('ours-namesrv', process.execPath, [bin, 'namesrv', '-c', namesrvFile], {
+    const nsProc = startProc('ours-namesrv', process.execPath, [bin, 'namesrv', '-c', namesrvFile], {
       cwd: dir,
       logFile: path.join(dir, 'logs', 'namesrv.out'),
     });
-    procs.push(ns);
-    await untilListening(ns, ports.namesrv, 15_000);
-    const broker = startProc('ours-broker', process.execPath, [bin, 'broker', '-c', brokerFile, '-n', `127.0.0.1:${ports.namesrv}`], {
-      cwd: dir,
-      logFile: path.join(dir, 'logs', 'broker.out'),
-    });
-    procs.push(broker);
-    await untilListening(broker, ports.broker, 15_000);
-    const brokerAddr = `127.0.0.1:${ports.broker}`;
-    await waitForBrokerRegistered(ports.namesrv, brokerAddr, 15_000, () => describeFailure(ns) ?? describeFailure(broker));
-    return { namesrvAddr: `127.0.0.1:${ports.namesrv}`, brokerAddr, clusterName: CLUSTER, brokerName: BROKER_NAME, dir, stop };
+    ns = nsProc;
+    await untilListening(nsProc, ports.namesrv, 15_000);
+    let first = true;
+    const up = async (p: Proc): Promise<void> => {
+      if (first) {
+        first = false;
+        await untilListening(p, ports.broker, 15_000);
+      } else {
+        // after a kill -9 the NameServer still lists the old process: wait for the new one's boot line,
+        // printed once it listens and registered (src/cli/broker.ts); recovery can take a while
+        await p.waitForLine((l) => l.includes('boot success'), 60_000);
+      }
+      await waitForBrokerRegistered(ports.namesrv, brokerAddr, 15_000, () => describeFailure(nsProc) ?? describeFailure(p));
+    };
+    broker = new RestartableBroker(
+      () =>
+        startProc('ours-broker', process.execPath, [bin, 'broker', '-c', brokerFile, '-n', `127.0.0.1:${ports.namesrv}`], {
+          cwd: dir,
+          logFile: path.join(dir, 'logs', 'broker.out'),
+        }),
+      up,
+    );
+    await up(broker.proc);
+    const b = broker;
+    return {
+      namesrvAddr: `127.0.0.1:${ports.namesrv}`,
+      brokerAddr,
+      clusterName: CLUSTER,
+      brokerName: BROKER_NAME,
+      dir,
+      stop,
+      restartBroker: (signal) => b.restart(signal),
+    };
   } catch (e) {
     await stop();
     throw e;
@@ -263,11 +389,11 @@ export async function dockerAvailability(): Promise<string | undefined> {
 }
 
 /** The apache/rocketmq image: namesrv and broker on host-mapped ports equal to the container ports. */
-export async function startContainers(version = process.env.COMPAT_IMAGE_VERSION ?? '5.3.3'): Promise<ReferenceServers> {
+export async function startContainers(version = process.env.COMPAT_IMAGE_VERSION ?? '5.3.3', opts: TargetOptions = {}): Promise<ReferenceServers> {
   const why = await dockerAvailability();
   if (why) throw new TargetSkipped(`testcontainers target skipped: ${why}`);
   const tc = await import('testcontainers');
-  const { dir, ports, brokerFile } = await allocate('testcontainers');
+  const { dir, ports, brokerFile } = await allocate('testcontainers', opts.brokerConf);
   const image = `apache/rocketmq:${version}`;
   const conf = fs.readFileSync(brokerFile, 'utf8').replace(/^storePath.*$/gm, '').replace(/^namesrvAddr=.*$/m, `namesrvAddr=host.testcontainers.internal:${ports.namesrv}`);
   const ns = await new tc.GenericContainer(image)
@@ -299,11 +425,11 @@ export async function startContainers(version = process.env.COMPAT_IMAGE_VERSION
   };
 }
 
-export async function startTarget(label: string): Promise<Target> {
+export async function startTarget(label: string, opts: TargetOptions = {}): Promise<Target> {
   let s: ReferenceServers;
-  if (label === 'ours') s = await startOurs();
-  else if (label === 'testcontainers') s = await startContainers();
-  else if (label.startsWith('java-')) s = await startJavaReference(label.slice('java-'.length) as JavaServerVersion);
+  if (label === 'ours') s = await startOurs(opts);
+  else if (label === 'testcontainers') s = await startContainers(undefined, opts);
+  else if (label.startsWith('java-')) s = await startJavaReference(label.slice('java-'.length) as JavaServerVersion, opts);
   else throw new Error(`unknown target ${label}`);
   return { label, ...s };
 }
