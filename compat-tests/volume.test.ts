@@ -6,6 +6,9 @@
 //   - a lite-pull consumer (clustering, alone in its group): every message exactly once, in queue order;
 //   - an orderly push consumer with tag filter `TagA` (alone in its group): exactly the TagA half,
 //     exactly once, in queue order.
+// Oneway sends are paced (1,000/s): the Java broker sheds what overflows its send queue with
+// SYSTEM_BUSY (seen against the 5.3.3 reference with an unpaced oneway flood), which a oneway sender
+// never learns of.
 // Per-queue order is checked where the client hands messages over in queue order (lite pull and the
 // orderly listener; concurrent listeners run messages of one queue on several threads): per queue
 // the received offsets strictly increase, and per order key (ordered mode, key = i % 8) the indices.
@@ -46,7 +49,7 @@ const CONSUMER_BUDGET_MS = 160_000;
 const modeOpts: Record<Mode, Opts> = {
   sync: { threads: 8 },
   async: {},
-  oneway: {},
+  oneway: { rate: 1000 },
   batch: { 'batch-size': 32 },
   ordered: { threads: 8 },
 };
@@ -121,7 +124,7 @@ async function volume(ctx: Ctx): Promise<void> {
     { label: 'orderly-tagA', report: report('orderly-tagA'), expect: totalTagA, ordered: true, tagA: true },
   ];
   if (noLitePull) process.stderr.write(`volume [${ctx.client}] @ ${ctx.target.label}: no lite-pull consumer (${noLitePull})\n`);
-  const common: Opts = { topic, from: 'first', 'timeout-ms': CONSUMER_BUDGET_MS + 5_000, 'report-format': 'slim', 'progress-ms': 1000, 'stop-file': stopFile };
+  const common: Opts = { topic, from: 'first', 'api-timeout-ms': 10000, 'timeout-ms': CONSUMER_BUDGET_MS + 5_000, 'report-format': 'slim', 'progress-ms': 1000, 'stop-file': stopFile };
   const tStart = Date.now();
   for (const c of consumers) {
     const opts: Opts = { ...common, report: c.report, count: c.expect ?? 1_000_000_000 };
@@ -136,7 +139,7 @@ async function volume(ctx: Ctx): Promise<void> {
   const members = consumers.filter((c) => c.label.startsWith('clustering')).map((c) => c.driver as RunningDriver);
   await until(
     () => members.every((d) => (queuesOf(d) ?? 0) > 0) && members.reduce((s, d) => s + (queuesOf(d) ?? 0), 0) === 4,
-    40_000,
+    60_000,
     `the 4 queues to spread over the 2 clustering consumers (now ${members.map((d) => queuesOf(d)).join('/')})`,
   );
   const tReady = Date.now();
@@ -150,7 +153,10 @@ async function volume(ctx: Ctx): Promise<void> {
         count: PER_MODE,
         'run-id': mode,
         tags: TAGS.join(','),
-        'send-timeout-ms': 15000,
+        // generous: the 5.x Java client counts the time an async send waits in its sender pool
+        'send-timeout-ms': 60000,
+        // the 5.3.3 client fails a send whose route lookup outlasts this (seen with a busy NameServer)
+        'api-timeout-ms': 10000,
         'timeout-ms': 120000,
         report: producerReports.get(mode),
         ...modeOpts[mode],

@@ -11,6 +11,7 @@ import (
 	rocketmq "github.com/apache/rocketmq-client-go/v2"
 	"github.com/apache/rocketmq-client-go/v2/primitive"
 	"github.com/apache/rocketmq-client-go/v2/producer"
+	"github.com/apache/rocketmq-client-go/v2/rlog"
 )
 
 // orderSelector picks queue = orderKey % len(queues), orderKey being looked up
@@ -134,6 +135,7 @@ func runProduce(a args) {
 	}
 	ctx := context.Background()
 	start := time.Now()
+	pace := newPacer(start, a.int("rate", 0))
 	var wg sync.WaitGroup
 	var asyncWg sync.WaitGroup
 	inflight := make(chan struct{}, a.int("max-inflight", 1024))
@@ -146,6 +148,7 @@ func runProduce(a args) {
 				if end > o.count {
 					end = o.count
 				}
+				pace.wait(end - b)
 				msgs := make([]*primitive.Message, 0, end-b)
 				for i := b; i < end; i++ {
 					msgs = append(msgs, o.message(i))
@@ -165,6 +168,7 @@ func runProduce(a args) {
 			return
 		}
 		for i := t; i < o.count; i += threads {
+			pace.wait(1)
 			m := o.message(i)
 			switch mode {
 			case "sync", "ordered":
@@ -230,7 +234,9 @@ func runProduce(a args) {
 	if mode == "oneway" {
 		// The Go client sends "oneway" without the oneway flag, so the broker answers each send; exiting
 		// with answers still on the way resets the connection and the broker drops frames it had not read.
+		t0 := time.Now()
 		waitConnectionsQuiet(a.namesrv(), 1500*time.Millisecond, time.Second, timeout)
+		rlog.Info("oneway: waited for the broker's answers before shutdown", map[string]interface{}{"ms": time.Since(t0).Milliseconds()})
 	}
 	_ = p.Shutdown()
 	rep.close()
@@ -250,4 +256,32 @@ func runProduce(a args) {
 		res["error"] = "timed out waiting for async send callbacks"
 	}
 	finish(res)
+}
+
+// pacer spreads sends over time: --rate N allows at most N messages per second
+// over all workers (0: no limit). A broker's send queue is finite (the Java broker
+// answers what overflows it with SYSTEM_BUSY, which a oneway sender never reads),
+// so an unbounded oneway flood loses messages by design.
+type pacer struct {
+	start    time.Time
+	perMsg   time.Duration
+	reserved int64
+}
+
+func newPacer(start time.Time, rate int) *pacer {
+	p := &pacer{start: start}
+	if rate > 0 {
+		p.perMsg = time.Second / time.Duration(rate)
+	}
+	return p
+}
+
+func (p *pacer) wait(n int) {
+	if p.perMsg == 0 {
+		return
+	}
+	slot := atomic.AddInt64(&p.reserved, int64(n)) - int64(n)
+	if d := time.Until(p.start.Add(time.Duration(slot) * p.perMsg)); d > 0 {
+		time.Sleep(d)
+	}
 }

@@ -87,6 +87,7 @@ final class Produce {
         try (Out.Report report = new Out.Report(a.str("report", null))) {
             p.start();
             t0 = System.nanoTime();
+            Pacer pacer = new Pacer(t0, a.integer("rate", 0));
             switch (mode) {
                 case "sync":
                 case "ordered": {
@@ -96,6 +97,7 @@ final class Produce {
                         final int first = t;
                         ts[t] = new Thread(() -> {
                             for (int i = first; i < count; i += threads) {
+                                pacer.await(1);
                                 Message m = message(a, runId, i);
                                 long s = System.nanoTime();
                                 try {
@@ -123,6 +125,7 @@ final class Produce {
                     CountDownLatch done = new CountDownLatch(count);
                     for (int i = 0; i < count; i++) {
                         final int n = i;
+                        pacer.await(1);
                         final Message m = message(a, runId, i);
                         final long s = System.nanoTime();
                         inflight.acquire();
@@ -161,6 +164,7 @@ final class Produce {
                     Semaphore pending = onewaySemaphore(p);
                     int idle = pending == null ? 0 : pending.availablePermits();
                     for (int i = 0; i < count; i++) {
+                        pacer.await(1);
                         Message m = message(a, runId, i);
                         long s = System.nanoTime();
                         try {
@@ -181,6 +185,7 @@ final class Produce {
                 case "batch": {
                     int bs = Math.max(1, a.integer("batch-size", 32));
                     for (int start = 0; start < count; start += bs) {
+                        pacer.await(Math.min(bs, count - start));
                         List<Message> batch = new ArrayList<>();
                         for (int i = start; i < Math.min(count, start + bs); i++) {
                             batch.add(message(a, runId, i));
@@ -225,6 +230,37 @@ final class Produce {
             r.put("errors", errors);
         }
         return r;
+    }
+
+    /**
+     * `--rate N`: at most N messages per second over all sending threads (0: no limit). A broker's
+     * send queue is finite (the Java broker rejects what overflows it with SYSTEM_BUSY, and a one-way
+     * send never learns of it), so an unbounded one-way flood loses messages by design.
+     */
+    static final class Pacer {
+        private final long startNs;
+        private final double nsPerMessage;
+        private final java.util.concurrent.atomic.AtomicLong slots = new java.util.concurrent.atomic.AtomicLong();
+
+        Pacer(long startNs, int rate) {
+            this.startNs = startNs;
+            this.nsPerMessage = rate > 0 ? 1e9 / rate : 0;
+        }
+
+        void await(int messages) {
+            if (nsPerMessage == 0) {
+                return;
+            }
+            long due = startNs + (long) (slots.getAndAdd(messages) * nsPerMessage);
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                try {
+                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
     }
 
     /** The client's one-way permits: a permit is taken per send and given back when its write completed. */
