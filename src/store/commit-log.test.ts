@@ -153,3 +153,24 @@ test('ASYNC_FLUSH: large appends go through thread-pool writes; a clean restart 
   }
   await store.shutdown();
 });
+
+test('SYNC_FLUSH: a failing fdatasync is never acknowledged as durable; later puts are refused; shutdown does not hang', async () => {
+  let failing = false;
+  jest.spyOn(syncCall, 'fdatasync').mockImplementation((fd, cb) => {
+    if (failing && fs.readlinkSync(`/proc/self/fd/${fd}`).includes(`${path.sep}commitlog${path.sep}`)) {
+      const err: NodeJS.ErrnoException = new Error('EIO: injected');
+      err.code = 'EIO';
+      setImmediate(() => cb(err));
+      return;
+    }
+    fs.fdatasync(fd, cb);
+  });
+  const store = new DefaultMessageStore(tinyConfig(root, { flushDiskType: FlushDiskType.SYNC_FLUSH }));
+  await store.start();
+  expect((await store.putMessage(makeMessage('T', 0, 'ok'))).status).toBe(PutMessageStatus.PUT_OK);
+  failing = true;
+  const r = await Promise.all([0, 1, 2].map((i) => store.putMessage(makeMessage('T', 0, `x${i}`))));
+  for (const x of r) expect(x.status).toBe(PutMessageStatus.FLUSH_DISK_TIMEOUT);
+  expect((await store.putMessage(makeMessage('T', 0, 'after'))).status).toBe(PutMessageStatus.SERVICE_NOT_AVAILABLE);
+  await store.shutdown();
+});

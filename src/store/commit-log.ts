@@ -408,8 +408,10 @@ export class CommitLog {
 
   /** Writes and fdatasyncs everything appended so far, and waits until no I/O is in flight. */
   async flushAll(): Promise<void> {
-    while (!this.failed && (this.flushedPhy < this.appendPhy || this.writesInFlight > 0 || this.syncsInFlight > 0 || this.zeroing || this.released.length > 0)) {
-      if (this.flushedPhy < this.appendPhy) {
+    // after a failure: only wait for the I/O still in flight (close() must not pull fds from under it)
+    while (this.writesInFlight > 0 || this.syncsInFlight > 0 || this.zeroing
+      || (!this.failed && (this.flushedPhy < this.appendPhy || this.released.length > 0))) {
+      if (!this.failed && this.flushedPhy < this.appendPhy) {
         this.flushRequested = true;
         await this.join(this.syncGroups, this.appendPhy);
       } else {
@@ -447,7 +449,7 @@ export class CommitLog {
    * zeroed space ahead of the write position.
    */
   private pump(): void {
-    if (this.failed) return;
+    if (this.failed) { this.notifyProgress(); return; }
     while (this.writesInFlight < MAX_WRITES_IN_FLIGHT && this.firstUnissued() < this.slabs.length) {
       if (!this.issueWrite()) break;
     }
@@ -525,9 +527,14 @@ export class CommitLog {
       writevAll(r.seg.fd, r.bufs, r.pos).then(() => {
         if (--op.pending > 0) return;
         this.writesInFlight--;
+        if (this.failed) { this.notifyProgress(); return; }
         this.writeDone(op);
         this.pump();
-      }, (e: unknown) => this.fail(e as Error));
+      }, (e: unknown) => {
+        this.fail(e as Error);
+        if (--op.pending === 0) this.writesInFlight--;
+        this.notifyProgress();
+      });
     }
     return true;
   }
@@ -583,8 +590,13 @@ export class CommitLog {
       st.syncAcks += this.settleSplit(this.syncGroups, this.flushedPhy);
       this.pump();
     };
-    if (segs.length === 1) fdatasync(segs[0]!.fd).then(done, (e: unknown) => this.fail(e as Error));
-    else Promise.all(segs.map((s) => fdatasync(s.fd))).then(done, (e: unknown) => this.fail(e as Error));
+    const failed = (e: unknown): void => {
+      this.syncsInFlight--;
+      this.fail(e as Error);
+      this.notifyProgress();
+    };
+    if (segs.length === 1) fdatasync(segs[0]!.fd).then(done, failed);
+    else Promise.all(segs.map((s) => fdatasync(s.fd))).then(done, failed);
   }
 
   /**
@@ -702,9 +714,6 @@ export class CommitLog {
     this.released = [];
     this.writeGroups = [];
     this.syncGroups = [];
-    this.writesInFlight = 0;
-    this.syncsInFlight = 0;
-    this.zeroing = null;
     this.notifyProgress();
   }
 
