@@ -124,8 +124,10 @@ const KEEPS_DROPPED_LOCKS: readonly Client[] = ['go'];
 /**
  * Issue 6: two orderly consumers in one group never hold one queue at once, order holds across a
  * rebalance, and adding or removing a consumer rebalances within 5 s. A topic of 4 queues gets
- * 25 ordered messages a second for 22 s (order key i % 8, queue = key % 4); orderly consumer A
- * starts first, B joins ~6 s into the feed, A shuts down cleanly ~8 s later, B stays to the end.
+ * 25 ordered messages a second (order key i % 8, queue = key % 4); orderly consumer A starts
+ * first, B joins ~5 s into the feed, A shuts down cleanly 8 s after B's ready, the feed goes on
+ * 6 s more, B stays 3 s longer. Phases follow the drivers' ready events (not fixed delays), so a
+ * slow JVM start under load does not leave B without messages after A left.
  * Each listener call sleeps 5 ms and records its start and end (microseconds).
  * - Java clients: B consumes within 5 s of its ready (the queues A gave up), and after A's
  *   shutdown began B consumes from every queue within 5 s; every message is consumed.
@@ -137,16 +139,23 @@ const KEEPS_DROPPED_LOCKS: readonly Client[] = ['go'];
 async function orderedRebalance(ctx: Ctx): Promise<void> {
   const topic = ctx.name('ordrb');
   const group = ctx.name('g');
-  // creates the topic (4 queues) with one message per order key
-  await ctx.ok(['ordered-feed'], { topic, count: 8, 'interval-ms': 0, 'run-id': 'warm' });
+  await ctx.ok(['admin', 'create-topic'], { cluster: ctx.target.clusterName, broker: ctx.target.brokerAddr, topic, queues: 4 }, ctx.setupClient);
+  // one message per order key; the route of a fresh topic reaches the NameServer asynchronously
+  for (let attempt = 1; ; attempt++) {
+    const w = await ctx.run(['ordered-feed'], { topic, count: 8, 'interval-ms': 0, 'run-id': 'warm' });
+    if (w.ok) break;
+    check(attempt < 5 && /route/i.test(String(w.error)), `warm-up ordered-feed: ${String(w.error)}`);
+    await sleep(2000);
+  }
   const [ra, rb, rf] = [ctx.report('a'), ctx.report('b'), ctx.report('feed')];
   const watch = (id: string, report: string) =>
     ctx.start(['orderly-watch'], { topic, group, id, report, 'stop-file': `${report}.stop`, 'run-ms': 120_000, 'sleep-ms': 5 });
   const a = await watch('A', ra);
   await a.ready(60_000);
-  const count = 550;
-  const feed = await ctx.start(['ordered-feed'], { topic, count, 'interval-ms': 40, report: rf });
-  await sleep(6000);
+  // 25 ordered messages a second until stopped (at most 2 minutes' worth)
+  const feed = await ctx.start(['ordered-feed'], { topic, count: 3000, 'interval-ms': 40, 'stop-file': `${rf}.stop`, report: rf });
+  await feed.ready(60_000);
+  await sleep(5000);
   const b = await watch('B', rb);
   const bReady = num((await b.ready(60_000)).at, 'B ready.at');
   await sleep(8000);
@@ -154,8 +163,12 @@ async function orderedRebalance(ctx: Ctx): Promise<void> {
   const ar = await a.result;
   check(ar.ok, `consumer A: ${ar.error ?? JSON.stringify(ar)}`);
   const aLeft = num(ar.stoppingAt, 'A stoppingAt');
+  // messages keep coming to every queue while B takes over
+  await sleep(6000);
+  fs.writeFileSync(`${rf}.stop`, '');
   const fr = await feed.result;
   check(fr.ok, `ordered-feed: ${fr.error ?? JSON.stringify(fr)}`);
+  const count = num(fr.sent, 'sent');
   await sleep(3000);
   fs.writeFileSync(`${rb}.stop`, '');
   const br = await b.result;
@@ -186,6 +199,13 @@ async function orderedRebalance(ctx: Ctx): Promise<void> {
     `${res.handovers.map((h) => `q${h.queueId} ${h.from}->${h.to} @${h.firstOffset}${h.redelivered ? ` (${h.redelivered} again)` : ''}`).join(', ') || 'none'}`;
   process.stderr.write(`compat: ordered-rebalance [${ctx.client}] on ${ctx.target.label}: ${summary}\n`);
   check(res.errors.length === 0, `${res.errors.slice(0, 8).join('; ')} (${res.errors.length} problems; ${summary})`);
+  // Re-deliveries at a handover are the old owner's consumed-but-uncommitted messages: at most the
+  // in-flight one when it commits on drop/shutdown as Java does, at worst what one periodic commit
+  // interval holds (Java driver 1 s, Go client 5 s; ~6 messages a second per queue here). More means
+  // the new owner started from an older offset than the one committed (e.g. from 0).
+  const maxAgain = ctx.client === 'go' ? 32 : 8;
+  const stale = res.handovers.filter((h) => h.redelivered > maxAgain);
+  check(stale.length === 0, `handover re-delivered more than ${maxAgain} messages: ${stale.map((h) => `q${h.queueId} ${h.redelivered}`).join(', ')} (${summary})`);
   if (keepsLocks) {
     check(locked.length === 2, `expected B's 2 queues of the join to stay locked by A, B never consumed ${locked.length} (${summary})`);
     check(joinMs <= 5000, `A kept consuming the queues allocated to B for more than 5 s (${summary})`);
@@ -200,3 +220,29 @@ async function orderedRebalance(ctx: Ctx): Promise<void> {
   }
   check(leaveMs.every((m) => m <= 5000), `after A left, B did not consume from every queue within 5 s (${summary})`);
 }
+
+// The checks themselves, on synthetic records (no broker): each kind of violation is caught.
+describe('ordered-rebalance analysis', () => {
+  const rec = (who: string, queueId: number, queueOffset: number, startUs: number, i = queueOffset * 4 + queueId): Watched => ({
+    who,
+    queueId,
+    queueOffset,
+    i,
+    runId: 'r',
+    startUs,
+    endUs: startUs + 5000,
+  });
+  const clean = [rec('A', 0, 0, 0), rec('A', 0, 1, 10_000), rec('B', 0, 1, 30_000), rec('B', 0, 2, 40_000)];
+  test('a handover re-delivering the uncommitted last message passes and is counted', () => {
+    const r = analyseRebalance(clean);
+    expect(r.errors).toEqual([]);
+    expect(r.redelivered).toBe(1);
+    expect(r.handovers).toHaveLength(1);
+  });
+  test('overlapping listeners, skipped offsets and out-of-order keys are reported', () => {
+    expect(analyseRebalance([rec('A', 0, 0, 0), rec('B', 0, 1, 2000)]).errors.join()).toMatch(/before A finished/);
+    expect(analyseRebalance([rec('A', 0, 0, 0), rec('B', 0, 2, 30_000)]).errors.join()).toMatch(/offsets skipped/);
+    expect(analyseRebalance([rec('A', 0, 0, 0), rec('A', 0, 2, 10_000)]).errors.join()).toMatch(/right after/);
+    expect(analyseRebalance([rec('A', 0, 0, 0, 8), rec('A', 0, 1, 10_000, 0)]).errors.join()).toMatch(/order key 0/);
+  });
+});

@@ -9,8 +9,9 @@ package main
 // result {"ok","id","consumed","readyAt","stoppingAt","stoppedAt"}. (The Go client does not expose
 // its process queue table, so there are no "queues" events.)
 //
-// ordered-feed --topic T --count N [--interval-ms 40] [--size 64] [--report FILE]: message i is sent at
-// start + i*interval with a queue selector (queue = (i % 8) % queues), one at a time.
+// ordered-feed --topic T --count N [--interval-ms 40] [--size 64] [--stop-file F] [--report FILE]: prints
+// {"event":"ready","at"} once started, then sends message i at start + i*interval with a queue selector
+// (queue = (i % 8) % queues), one at a time, until N were sent or F exists.
 
 import (
 	"context"
@@ -105,6 +106,14 @@ func runOrderedFeed(a args) {
 	count := a.int("count", 100)
 	interval := time.Duration(a.int("interval-ms", 40)) * time.Millisecond
 	size := a.int("size", 64)
+	stopFile := a.str("stop-file", "")
+	stopped := func() bool {
+		if stopFile == "" {
+			return false
+		}
+		_, err := os.Stat(stopFile)
+		return err == nil
+	}
 	runID := a.str("run-id", randomRunID())
 	// one send at a time: the selector's key is set right before each send
 	sel := &keySelector{}
@@ -124,8 +133,9 @@ func runOrderedFeed(a args) {
 	rep := openReport(a.str("report", ""))
 	sent, failed := 0, 0
 	firstErr := ""
+	emit(map[string]interface{}{"event": "ready", "at": nowMs()})
 	start := time.Now()
-	for i := 0; i < count; i++ {
+	for i := 0; i < count && !stopped(); i++ {
 		if wait := time.Until(start.Add(time.Duration(i) * interval)); wait > 0 {
 			time.Sleep(wait)
 		}
@@ -151,7 +161,7 @@ func runOrderedFeed(a args) {
 	_ = p.Shutdown()
 	rep.close()
 	res := map[string]interface{}{
-		"ok":        failed == 0 && sent == count,
+		"ok":        failed == 0 && (sent == count || stopped()),
 		"sent":      sent,
 		"failed":    failed,
 		"runId":     runID,

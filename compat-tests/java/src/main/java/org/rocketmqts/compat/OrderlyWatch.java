@@ -30,8 +30,9 @@ import org.apache.rocketmq.common.message.MessageQueue;
  * Events: {"event":"ready","at"}, {"event":"queues","queues":[ids],"at"} whenever the queues it holds
  * change, {"event":"stopping","at"}; result {"ok","id","consumed","readyAt","stoppingAt","stoppedAt"}.
  *
- * `ordered-feed --topic T --count N [--interval-ms 40] [--size 64] [--report FILE]`: sends message i
- * at start + i * interval with a MessageQueueSelector (queue = (i % 8) % queues), one at a time.
+ * `ordered-feed --topic T --count N [--interval-ms 40] [--size 64] [--stop-file F] [--report FILE]`:
+ * prints {"event":"ready","at"} once started, then sends message i at start + i * interval with a
+ * MessageQueueSelector (queue = (i % 8) % queues), one at a time, until N were sent or F exists.
  */
 final class OrderlyWatch {
     private OrderlyWatch() {
@@ -139,6 +140,8 @@ final class OrderlyWatch {
         int count = a.integer("count", 100);
         int interval = a.integer("interval-ms", 40);
         int size = a.integer("size", 64);
+        String stopFile = a.str("stop-file", null);
+        File stop = stopFile == null ? null : new File(stopFile);
         String runId = Driver.runId(a);
         DefaultMQProducer p = new DefaultMQProducer(a.str("group", "compat_feed_" + UUID.randomUUID().toString().substring(0, 8)));
         Driver.configure(p, a);
@@ -149,8 +152,9 @@ final class OrderlyWatch {
         long t0;
         try (Out.Report report = new Out.Report(a.str("report", null))) {
             p.start();
+            Out.line(event("ready"));
             t0 = System.currentTimeMillis();
-            for (int i = 0; i < count; i++) {
+            for (int i = 0; i < count && (stop == null || !stop.exists()); i++) {
                 long wait = t0 + (long) i * interval - System.currentTimeMillis();
                 if (wait > 0) {
                     Thread.sleep(wait);
@@ -178,7 +182,7 @@ final class OrderlyWatch {
         long elapsed = System.currentTimeMillis() - t0;
         Driver.bounded(p::shutdown, 3000);
         Map<String, Object> r = new LinkedHashMap<>();
-        r.put("ok", failed == 0 && sent == count);
+        r.put("ok", failed == 0 && (sent == count || stop != null && stop.exists()));
         r.put("sent", sent);
         r.put("failed", failed);
         r.put("runId", runId);
