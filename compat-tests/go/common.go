@@ -249,7 +249,8 @@ func (c *control) tick(received int) bool {
 
 // waitConnectionsQuiet waits at least minWait, then until every TCP connection of
 // this process (other than those to the NameServers) has nothing left unsent or
-// unacknowledged and has received nothing for quiet, or until max has passed.
+// unacknowledged, has received data after its last write and nothing since for
+// quiet, or until max has passed.
 func waitConnectionsQuiet(namesrvs []string, minWait, quiet, max time.Duration) {
 	start := time.Now()
 	time.Sleep(minWait)
@@ -301,7 +302,9 @@ func connectionsQuiet(skip map[string]bool, quiet time.Duration) bool {
 		if _, _, errno := syscall.Syscall(syscall.SYS_IOCTL, uintptr(fd), syscall.TIOCOUTQ, uintptr(unsafe.Pointer(&outq))); errno != 0 {
 			continue
 		}
-		if outq > 0 || time.Duration(info.Last_data_recv)*time.Millisecond < quiet {
+		// answered: something arrived after our last write (ages in ms: a smaller age is more recent)
+		answered := info.Last_data_recv <= info.Last_data_sent
+		if outq > 0 || !answered || time.Duration(info.Last_data_recv)*time.Millisecond < quiet {
 			return false
 		}
 	}

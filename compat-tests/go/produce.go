@@ -235,7 +235,7 @@ func runProduce(a args) {
 		// The Go client sends "oneway" without the oneway flag, so the broker answers each send; exiting
 		// with answers still on the way resets the connection and the broker drops frames it had not read.
 		t0 := time.Now()
-		waitConnectionsQuiet(a.namesrv(), 1500*time.Millisecond, time.Second, timeout)
+		waitConnectionsQuiet(a.namesrv(), 1500*time.Millisecond, time.Second, 15*time.Second)
 		rlog.Info("oneway: waited for the broker's answers before shutdown", map[string]interface{}{"ms": time.Since(t0).Milliseconds()})
 	}
 	_ = p.Shutdown()
