@@ -27,28 +27,41 @@ compatSuite(__filename, [
       const group = ctx.name('g');
       const reports = [ctx.report('c1'), ctx.report('c2'), ctx.report('c3')];
       // consumers that never reach their count: each runs until its timeout (40 s), past the production rounds below
+      const tStart = Date.now();
+      const marks: string[] = [];
+      const mark = (what: string): void => {
+        marks.push(`${what}@${((Date.now() - tStart) / 1000).toFixed(1)}s`);
+      };
       const consumers = await Promise.all(
         reports.map((report) => ctx.start(['consume'], { topic, group, count: 100000, from: 'first', 'timeout-ms': 40000, report })),
       );
+      mark('started');
       await Promise.all(consumers.map((c) => c.ready(60000)));
+      mark('ready');
       // drivers that print queue counts: wait until the 4 queues are spread over the 3 consumers
       if (consumers.every((c) => queuesOf(c) !== undefined)) {
-        await until(() => consumers.every((c) => (queuesOf(c) ?? 0) > 0) && consumers.reduce((s, c) => s + (queuesOf(c) ?? 0), 0) === 4, 40000, 'the 4 queues to spread over 3 consumers');
+        const spread = (): boolean => consumers.every((c) => (queuesOf(c) ?? 0) > 0) && consumers.reduce((s, c) => s + (queuesOf(c) ?? 0), 0) === 4;
+        await until(spread, 40000, 'the 4 queues to spread over 3 consumers').catch((e: Error) => {
+          throw new Error(`${e.message} (${marks.join(' ')}; consumer events ${consumers.map((c) => c.proc.lines.filter((l) => l.includes('"event"')).join(' ')).join(' | ')})`);
+        });
       } else {
         await sleep(3000);
       }
+      mark('spread');
       // production rounds for ~10 s, so a consumer whose rebalance lags still gets its share
       const runs: string[] = [];
       const t0 = Date.now();
       do {
         const p = await ctx.ok(['produce'], { topic, count: 12, 'run-id': `lb${runs.length}` });
         runs.push(String(p.runId));
+        mark(String(p.runId));
         await sleep(1000);
       } while (Date.now() - t0 < 10000);
       const results = await Promise.all(consumers.map((c) => c.result));
       const got = reports.map((f) => ctx.read<Received>(f).filter((m) => runs.includes(String(m.runId))));
       const all = got.flat();
-      for (const run of runs) expectIndices(all, run, 12, `round ${run} over the group`);
+      const timeline = `timeline ${marks.join(' ')}; consumer events ${consumers.map((c) => c.proc.lines.filter((l) => l.includes('"event"')).join(' ')).join(' | ')}`;
+      for (const run of runs) expectIndices(all, run, 12, `round ${run} over the group (${timeline})`);
       got.forEach((g, k) => check(g.length > 0, `consumer ${k} got none of the messages (shares ${got.map((x) => x.length).join('/')}; results ${JSON.stringify(results.map((r) => r.received))})`));
       const dup = all.length - new Set(all.map((m) => `${m.runId}:${m.i}`)).size;
       check(dup <= 12, `${dup} duplicates across the group`);
