@@ -16,7 +16,7 @@ import { decodeRecord, getProperty } from './message-codec';
 import type { StoredRecord } from './message-codec';
 import { PutMessageStatus } from './message-store';
 import type { MessageStore } from './message-store';
-import { defaultStoreConfig } from './store-config';
+import { defaultStoreConfig, FlushDiskType } from './store-config';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const JAVA_SRC = path.join(REPO, 'fixtures', 'store', 'java');
@@ -121,8 +121,9 @@ if (!ENABLED) {
     expect(out).toContain('Q jk1234 java-1234-');
   }, 300_000);
 
-  test('a store written only by ours opens in the Java store; its index finds our keys', async () => {
-    const store = new DefaultMessageStore(geometry(root));
+  // SYNC_FLUSH also runs the zero filler, which creates segments ahead (removed again when unused)
+  test.each([FlushDiskType.ASYNC_FLUSH, FlushDiskType.SYNC_FLUSH])('a store written only by ours (%s) opens in the Java store; its index finds our keys', async (flushDiskType) => {
+    const store = new DefaultMessageStore({ ...geometry(root), flushDiskType, commitLogZeroAheadBytes: flushDiskType === FlushDiskType.SYNC_FLUSH ? 4 * 1024 * 1024 : 0 });
     await store.start();
     for (let i = 0; i < N; i++) {
       const r = await store.putMessage({
