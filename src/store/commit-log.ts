@@ -82,6 +82,7 @@ export interface CommitLogStats {
   syncMicrosMax: number;
   /** Appends acknowledged as durable by those rounds (group size = syncAcks / syncs). */
   syncAcks: number;
+  /** Per-fdatasync latency in µs: the first 100 000 since the last reset (bounded; for benchmarks). */
   syncLatencies: number[];
   zeroedBytes: number;
   zeroMicros: number;
