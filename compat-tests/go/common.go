@@ -180,6 +180,7 @@ func extReport(m *primitive.MessageExt) map[string]interface{} {
 		"reconsumeTimes": m.ReconsumeTimes,
 		"storeTimestamp": m.StoreTimestamp,
 		"bornTimestamp":  m.BornTimestamp,
+		"receivedAt":     time.Now().UnixMilli(),
 	}
 	if m.Queue != nil {
 		o["queueId"] = m.Queue.QueueId

@@ -72,6 +72,21 @@ export async function until(cond: () => boolean | Promise<boolean>, timeoutMs: n
   }
 }
 
+/** The consumer's latest {"event":"progress","received":n} count (0 before the first; needs --progress-ms). */
+export function progressOf(d: RunningDriver): number {
+  for (let i = d.proc.lines.length - 1; i >= 0; i--) {
+    const l = d.proc.lines[i];
+    if (!l.includes('"progress"')) continue;
+    try {
+      const o = JSON.parse(l) as { event?: string; received?: number };
+      if (o.event === 'progress' && typeof o.received === 'number') return o.received;
+    } catch {
+      // not JSON
+    }
+  }
+  return 0;
+}
+
 /** The consumer's latest queue count from its ready / queues events (undefined when it reports none). */
 export function queuesOf(d: RunningDriver): number | undefined {
   let q: number | undefined;

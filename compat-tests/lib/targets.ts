@@ -77,7 +77,7 @@ export interface Ports {
 }
 
 /**
- * broker.conf with Java key names, shared by every target. Short delay levels (level 2 = 3 s, the rest 1 s)
+ * broker.conf with Java key names, shared by every target. Short delay levels (levels 2 and 4 = 3 s, the rest 1 s: retries wait 1 s, then 3 s)
  * keep retry and DLQ scenarios quick; transaction checks start after 3 s.
  */
 export function brokerConf(dir: string, ports: Ports, extra: Record<string, string> = {}): string {
@@ -100,7 +100,7 @@ export function brokerConf(dir: string, ports: Ports, extra: Record<string, stri
     'transactionCheckInterval=3000',
     'transactionTimeOut=3000',
     'waitTimeMillsInSendQueue=5000',
-    'messageDelayLevel=1s 3s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s',
+    'messageDelayLevel=1s 3s 1s 3s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s',
   ];
   // extra keys replace a shared line in place or are appended
   const rest = new Map(Object.entries(extra));
@@ -124,11 +124,40 @@ export function namesrvConf(dir: string, ports: Ports): string {
   ].join('\n');
 }
 
+/** The kernel's ephemeral port range (Linux), where outgoing connections get their local ports. */
+function ephemeralRange(): [number, number] {
+  try {
+    const [lo, hi] = fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    if (Number.isInteger(lo) && Number.isInteger(hi)) return [lo, hi];
+  } catch {
+    // not Linux
+  }
+  return [32768, 60999];
+}
+
+/**
+ * Broker ports (listenPort-2 .. listenPort+1) outside the ephemeral range. A broker that restarts
+ * leaves its ports free for a while, and clients keep connecting to them meanwhile: a connect to a
+ * closed loopback port in the ephemeral range can be given that very port as its local port and
+ * connect to itself (TCP simultaneous open), holding the port, and the restarted broker fails
+ * with "Address already in use". Seen once on the Java reference: the broker started after a
+ * kill -9 could not bind listenPort while a producer kept retrying it; ports below the ephemeral
+ * range rule this out.
+ */
+async function brokerPortBlock(): Promise<number> {
+  const [lo, hi] = ephemeralRange();
+  for (let i = 0; i < 100; i++) {
+    const p = await freePortBlock(-2, 1);
+    if (p + 1 < lo || p - 2 > hi) return p;
+  }
+  return freePortBlock(-2, 1);
+}
+
 async function allocate(label: string, extra: Record<string, string> = {}): Promise<{ dir: string; ports: Ports; namesrvFile: string; brokerFile: string }> {
   const base = path.join(CACHE_DIR, 'servers');
   fs.mkdirSync(base, { recursive: true });
   const dir = fs.mkdtempSync(path.join(base, `${label}-`));
-  const ports = { namesrv: await freePort(), broker: await freePortBlock(-2, 1) };
+  const ports = { namesrv: await freePort(), broker: await brokerPortBlock() };
   const namesrvFile = path.join(dir, 'namesrv.properties');
   const brokerFile = path.join(dir, 'broker.conf');
   fs.writeFileSync(namesrvFile, namesrvConf(dir, ports));

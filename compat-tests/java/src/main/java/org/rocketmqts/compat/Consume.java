@@ -41,6 +41,7 @@ final class Consume {
         long linger = a.lng("linger-ms", 0);
         int reconsumeLater = a.integer("reconsume-later", 0);
         boolean orderly = a.flag("orderly");
+        boolean reportDeliveries = a.flag("report-deliveries");
         boolean slim = a.str("report-format", "full").equals("slim");
         Out.Control control = new Out.Control(a);
         DefaultMQPushConsumer c = new DefaultMQPushConsumer(a.required("group"));
@@ -83,6 +84,12 @@ final class Consume {
                     for (MessageExt m : msgs) {
                         deliveries.incrementAndGet();
                         if (m.getReconsumeTimes() < reconsumeLater) {
+                            if (reportDeliveries) {
+                                // --report-deliveries: a line for every delivery, also the ones sent back
+                                for (MessageExt x : msgs) {
+                                    report.add(Msgs.report(x, slim));
+                                }
+                            }
                             return ConsumeConcurrentlyStatus.RECONSUME_LATER;
                         }
                     }
