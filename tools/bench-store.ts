@@ -6,7 +6,8 @@
 // Env: BENCH_DIR (default $TMPDIR/rmq-bench), BENCH_SECONDS (per throughput run, default 6),
 //      BENCH_RESTART_GIB (store size for the restart runs, default 10; 0 skips), BENCH_RAW_MIB (512),
 //      BENCH_PAIRS (default 3: alternating ASYNC/SYNC-64 pairs, BENCH_PAIR_SECONDS each, so the
-//      ratio compares runs made under the same machine load — the box is shared).
+//      ratio compares runs made under the same machine load — the box is shared),
+//      BENCH_ONLY_RESTART=1 (only the restart measurements).
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -24,6 +25,7 @@ const RESTART_GIB = Number(process.env.BENCH_RESTART_GIB ?? 10);
 const RAW_MIB = Number(process.env.BENCH_RAW_MIB ?? 512);
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 3);
 const PAIR_SECONDS = Number(process.env.BENCH_PAIR_SECONDS ?? 3);
+const ONLY_RESTART = process.env.BENCH_ONLY_RESTART === '1';
 const MiB = 1024 * 1024;
 const BODY = Buffer.alloc(1024, 0x62);
 
@@ -167,11 +169,8 @@ function repoRoot(): string {
   throw new Error('rocketmq-ts checkout not found');
 }
 
-async function main(): Promise<void> {
-  fs.mkdirSync(DIR, { recursive: true });
-  const out: string[] = [];
-  const log = (s: string): void => { out.push(s); process.stdout.write(s + '\n'); };
-  log(`bench-store: node ${process.version}, ${os.cpus().length} cores, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}, dir ${DIR}, ${SECONDS}s per run`);
+/** Append throughput beside the raw rate: the single runs, then alternating ASYNC/SYNC-64 pairs. */
+async function throughput(log: (s: string) => void): Promise<void> {
   const raw = rawRate();
   log(`raw sequential write, 1 MiB writes, fdatasync every 16 MiB: ${raw.toFixed(1)} MiB/s (${load1()})`);
   log(`raw 4 KiB write + fdatasync latency: ${syncLatencyMs().toFixed(2)} ms (${load1()})`);
@@ -202,15 +201,25 @@ async function main(): Promise<void> {
     ratios.sort((p, q) => p - q);
     log(`SYNC 64 / ASYNC 64 over ${PAIRS} pairs: median ${(ratios[ratios.length >> 1]! * 100).toFixed(0)}%, min ${(ratios[0]! * 100).toFixed(0)}%, max ${(ratios[ratios.length - 1]! * 100).toFixed(0)}%`);
   }
+}
+
+async function main(): Promise<void> {
+  fs.mkdirSync(DIR, { recursive: true });
+  const out: string[] = [];
+  const log = (s: string): void => { out.push(s); process.stdout.write(s + '\n'); };
+  log(`bench-store: node ${process.version}, ${os.cpus().length} cores, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}, dir ${DIR}, ${SECONDS}s per run`);
+  if (!ONLY_RESTART) await throughput(log);
   if (RESTART_GIB > 0) {
     const root = fresh('restart');
     const fillS = await fillStore(root, RESTART_GIB);
-    log(`filled a ${RESTART_GIB} GiB store (1 KiB messages, 8 queues) in ${fillS.toFixed(1)} s`);
-    const clean = await timedStart(root);
-    log(`restart after clean shutdown: ${clean.ms.toFixed(0)} ms (${clean.mode}, scanned ${clean.scannedMiB.toFixed(0)} MiB)`);
+    log(`filled a ${RESTART_GIB} GiB store (1 KiB messages, 8 queues) in ${fillS.toFixed(1)} s (${load1()})`);
+    for (let i = 0; i < 2; i++) {
+      const clean = await timedStart(root);
+      log(`restart after clean shutdown: ${clean.ms.toFixed(0)} ms (${clean.mode}, scanned ${clean.scannedMiB.toFixed(0)} MiB) (${load1()})`);
+    }
     await crashIt(root);
     const crash = await timedStart(root);
-    log(`restart after SIGKILL: ${crash.ms.toFixed(0)} ms (${crash.mode}, scanned and re-dispatched ${crash.scannedMiB.toFixed(0)} MiB)`);
+    log(`restart after SIGKILL: ${crash.ms.toFixed(0)} ms (${crash.mode}, scanned and re-dispatched ${crash.scannedMiB.toFixed(0)} MiB) (${load1()})`);
     fs.rmSync(root, { recursive: true, force: true });
   }
   fs.writeFileSync(path.join(DIR, 'bench-store.txt'), out.join('\n') + '\n');
