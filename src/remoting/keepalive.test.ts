@@ -1,9 +1,9 @@
 import * as net from 'node:net';
 import * as NetKeepAlive from 'net-keepalive';
-import { applyKeepAlive, loadKeepAlive } from './keepalive';
+import { applyKeepAlive } from './keepalive';
 
 describe('applyKeepAlive', () => {
-  test('sockets accepted before net-keepalive is loaded get their interval and probe count once it is', async () => {
+  test('sets the probe interval and count on accepted and connecting sockets', async () => {
     const accepted: net.Socket[] = [];
     const server = net.createServer((s) => accepted.push(s));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -14,10 +14,8 @@ describe('applyKeepAlive', () => {
     const socket = accepted[0] as net.Socket;
     try {
       applyKeepAlive(socket, { idleMs: 30_000, intervalMs: 7_000, probes: 4 });
-      await loadKeepAlive();
       expect(NetKeepAlive.getKeepAliveInterval(socket)).toBe(7_000);
       expect(NetKeepAlive.getKeepAliveProbes(socket)).toBe(4);
-      // once loaded, a new socket gets them at once
       const other = net.connect(port, '127.0.0.1');
       await new Promise<void>((r) => other.once('connect', r));
       applyKeepAlive(other, { idleMs: 30_000, intervalMs: 6_000, probes: 2 });
