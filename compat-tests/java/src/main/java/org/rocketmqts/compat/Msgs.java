@@ -34,8 +34,8 @@ final class Msgs {
         return spec == null ? null : spec.replace("{i}", Integer.toString(i));
     }
 
-    /** The contract's per-message report object for a received or queried message. */
-    static Map<String, Object> report(MessageExt m) {
+    /** i, runId and bodyOk parsed from a body of ours ("<runId>:<i>:..."); empty for other bodies. */
+    static Map<String, Object> identity(MessageExt m) {
         Map<String, Object> r = new LinkedHashMap<>();
         byte[] body = m.getBody() == null ? new byte[0] : m.getBody();
         String text = new String(body, 0, Math.min(body.length, 96), StandardCharsets.US_ASCII);
@@ -50,6 +50,13 @@ final class Msgs {
                 // not one of ours
             }
         }
+        return r;
+    }
+
+    /** The contract's per-message report object for a received or queried message. */
+    static Map<String, Object> report(MessageExt m) {
+        Map<String, Object> r = identity(m);
+        byte[] body = m.getBody() == null ? new byte[0] : m.getBody();
         r.put("topic", m.getTopic());
         r.put("queueId", m.getQueueId());
         r.put("queueOffset", m.getQueueOffset());
@@ -87,20 +94,7 @@ final class Msgs {
      * offset, tags, body check and reconsume count only.
      */
     static Map<String, Object> slim(MessageExt m) {
-        Map<String, Object> r = new LinkedHashMap<>();
-        byte[] body = m.getBody() == null ? new byte[0] : m.getBody();
-        String text = new String(body, 0, Math.min(body.length, 96), StandardCharsets.US_ASCII);
-        String[] parts = text.split(":", 3);
-        if (parts.length >= 3) {
-            try {
-                int i = Integer.parseInt(parts[1]);
-                r.put("i", i);
-                r.put("runId", parts[0]);
-                r.put("bodyOk", Arrays.equals(body, body(parts[0], i, body.length)));
-            } catch (NumberFormatException ignored) {
-                // not one of ours
-            }
-        }
+        Map<String, Object> r = identity(m);
         r.put("queueId", m.getQueueId());
         r.put("queueOffset", m.getQueueOffset());
         r.put("tags", m.getTags());
