@@ -26,9 +26,9 @@
 //     retried after such a loss. G resumes: exactly the messages at offsets >= Y (C's stored part
 //     and D), none below.
 import * as fs from 'fs';
-import * as net from 'net';
 import * as path from 'path';
 import { check, fail, Received, Sent, until } from './lib/checks';
+import { rawRequest } from './lib/probe';
 import { compatSuite, Ctx, Opts, Unsupported } from './lib/suite';
 import { BrokerRestart, BrokerStopSignal } from './lib/targets';
 
@@ -106,41 +106,12 @@ async function progress(ctx: Ctx, topic: string, group: string): Promise<Progres
   return out;
 }
 
-/**
- * GET_MAX_OFFSET (30) of one queue straight from the broker (JSON-header frame on a fresh connection,
- * self-contained like lib/probe.ts); undefined on any failure. Used to see C's sends land.
- */
-function maxOffset(brokerAddr: string, topic: string, queueId: number, timeoutMs = 1500): Promise<number | undefined> {
+/** GET_MAX_OFFSET (30) of one queue straight from the broker; undefined on any failure. Used to see C's sends land. */
+async function maxOffset(brokerAddr: string, topic: string, queueId: number): Promise<number | undefined> {
   const [host, port] = brokerAddr.split(':');
-  return new Promise((resolve) => {
-    const header = Buffer.from(
-      JSON.stringify({ code: 30, language: 'JAVA', version: 435, opaque: 1, flag: 0, extFields: { topic, queueId: String(queueId) } }),
-      'utf8',
-    );
-    const frame = Buffer.alloc(8 + header.length);
-    frame.writeInt32BE(4 + header.length, 0);
-    frame.writeInt32BE(header.length & 0xffffff, 4);
-    header.copy(frame, 8);
-    let acc = Buffer.alloc(0);
-    const sock = net.connect({ host, port: Number(port) });
-    const finish = (v: number | undefined): void => {
-      sock.destroy();
-      resolve(v);
-    };
-    sock.setTimeout(timeoutMs, () => finish(undefined));
-    sock.once('error', () => finish(undefined));
-    sock.once('connect', () => sock.write(frame));
-    sock.on('data', (d: Buffer) => {
-      acc = Buffer.concat([acc, d]);
-      if (acc.length < 8 || acc.length < 4 + acc.readInt32BE(0)) return;
-      try {
-        const h = JSON.parse(acc.subarray(8, 8 + (acc.readInt32BE(4) & 0xffffff)).toString('utf8')) as { code?: number; extFields?: { offset?: string } };
-        finish(h.code === 0 && h.extFields?.offset !== undefined ? Number(h.extFields.offset) : undefined);
-      } catch {
-        finish(undefined);
-      }
-    });
-  });
+  const r = await rawRequest(host, Number(port), 30, { topic, queueId: String(queueId) });
+  const off = r?.header.extFields?.offset;
+  return r?.header.code === 0 && off !== undefined ? Number(off) : undefined;
 }
 
 async function storedCount(brokerAddr: string, topic: string, queues: number[]): Promise<number> {

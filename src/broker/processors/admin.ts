@@ -315,6 +315,19 @@ export class AdminBrokerProcessor {
     return this.ok(request, encodeTopicStatsTable(entries, this.runtimeStats.topicPutTps(h.topic)));
   }
 
+  /** One queue's OffsetWrapper as both consume-stats requests build it (pullOffset 0, the caller sets it). */
+  private async offsetWrapper(group: string, topic: string, queueId: number): Promise<OffsetWrapper> {
+    const store = this.ctx.store;
+    const brokerOffset = Math.max(0, store.getMaxOffsetInQueue(topic, queueId));
+    const consumerOffset = Math.max(0, this.ctx.consumerOffsetManager.queryOffset(group, topic, queueId));
+    let lastTimestamp = 0;
+    if (consumerOffset > 0) {
+      const t = await store.getMessageStoreTimeStamp(topic, queueId, consumerOffset - 1);
+      if (t > 0) lastTimestamp = t;
+    }
+    return { brokerOffset, consumerOffset, pullOffset: 0, lastTimestamp };
+  }
+
   async getConsumeStats(request: RemotingCommand): Promise<RemotingCommand> {
     const h = requireHeader(GetConsumeStatsRequestHeader, request);
     const group = h.consumerGroup;
@@ -328,22 +341,15 @@ export class AdminBrokerProcessor {
       const subCount = info?.subscriptionTable.size ?? 0;
       topics = base.filter((t) => subCount === 0 || info?.findSubscriptionData(t) !== undefined);
     }
-    const store = this.ctx.store;
     const entries: Array<[MessageQueueData, OffsetWrapper]> = [];
     let consumeTps = 0;
     for (const topic of topics.sort()) {
       const tc = this.ctx.topicConfigManager.selectTopicConfig(topic);
       if (!tc) continue;
       for (let i = 0; i < tc.readQueueNums; i++) {
-        const brokerOffset = Math.max(0, store.getMaxOffsetInQueue(topic, i));
-        const consumerOffset = Math.max(0, this.ctx.consumerOffsetManager.queryOffset(group, topic, i));
-        let lastTimestamp = 0;
-        if (consumerOffset - 1 >= 0) {
-          const t = await store.getMessageStoreTimeStamp(topic, i, consumerOffset - 1);
-          if (t > 0) lastTimestamp = t;
-        }
-        const pullOffset = Math.max(consumerOffset, this.ctx.consumerOffsetManager.queryPullOffset(group, topic, i));
-        entries.push([{ topic, brokerName: this.brokerName, queueId: i }, { brokerOffset, consumerOffset, pullOffset, lastTimestamp }]);
+        const w = await this.offsetWrapper(group, topic, i);
+        const pullOffset = Math.max(w.consumerOffset, this.ctx.consumerOffsetManager.queryPullOffset(group, topic, i));
+        entries.push([{ topic, brokerName: this.brokerName, queueId: i }, { ...w, pullOffset }]);
       }
       consumeTps += this.ctx.brokerStatsManager.tpsGroupGetNums(group, topic);
     }
@@ -353,7 +359,6 @@ export class AdminBrokerProcessor {
   /** GET_BROKER_CONSUME_STATS (mqadmin brokerConsumeStats; Java fetchAllConsumeStatsInBroker). */
   async getBrokerConsumeStats(request: RemotingCommand): Promise<RemotingCommand> {
     const h = requireHeader(GetConsumeStatsInBrokerHeader, request);
-    const store = this.ctx.store;
     const groups: GroupConsumeStats[] = [];
     let totalDiff = 0;
     let totalInflightDiff = 0;
@@ -366,17 +371,10 @@ export class AdminBrokerProcessor {
         if (info && info.subscriptionTable.size > 0 && !info.findSubscriptionData(topic)) continue;
         const entries: Array<[MessageQueueData, OffsetWrapper]> = [];
         for (let i = 0; i < tc.writeQueueNums; i++) {
-          const brokerOffset = Math.max(0, store.getMaxOffsetInQueue(topic, i));
-          const consumerOffset = Math.max(0, this.ctx.consumerOffsetManager.queryOffset(group, topic, i));
-          let lastTimestamp = 0;
-          if (consumerOffset > 0) {
-            const t = await store.getMessageStoreTimeStamp(topic, i, consumerOffset - 1);
-            if (t > 0) lastTimestamp = t;
-          }
-          // Java leaves pullOffset unset (0) here.
-          entries.push([{ topic, brokerName: this.brokerName, queueId: i }, { brokerOffset, consumerOffset, pullOffset: 0, lastTimestamp }]);
-          totalDiff += brokerOffset - consumerOffset;
-          totalInflightDiff += 0 - consumerOffset;
+          const w = await this.offsetWrapper(group, topic, i); // Java leaves pullOffset unset (0) here
+          entries.push([{ topic, brokerName: this.brokerName, queueId: i }, w]);
+          totalDiff += w.brokerOffset - w.consumerOffset;
+          totalInflightDiff += 0 - w.consumerOffset;
         }
         stats.push({ entries, consumeTps: this.ctx.brokerStatsManager.tpsGroupGetNums(group, topic) });
       }
