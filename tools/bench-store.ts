@@ -7,17 +7,23 @@
 //      BENCH_RESTART_GIB (store size for the restart runs, default 10; 0 skips), BENCH_RAW_MIB (512),
 //      BENCH_PAIRS (default 3: alternating ASYNC/SYNC-64 pairs, BENCH_PAIR_SECONDS each, so the
 //      ratio compares runs made under the same machine load — the box is shared),
-//      BENCH_ONLY_RESTART=1 (only the restart measurements).
+//      BENCH_ONLY_RESTART=1 (only the restart measurements),
+//      BENCH_JAVA=0 (skip the Java side: the official RocketMQ 5.3.3 DefaultMessageStore under the same
+//      workload, run back to back with ours for every figure and reported as ours/Java ratios; see
+//      tools/bench/java-store/), BENCH_JAVA_WARMUP (seconds of writes before each Java measured window, default 1).
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { tagsString2tagsCode } from '../src/common/java-hash';
 import { buildStoreForChild } from '../src/store/child-build';
 import { DefaultMessageStore } from '../src/store/default-message-store';
 import { PutMessageStatus } from '../src/store/message-store';
 import type { CommitLogStats } from '../src/store/commit-log';
 import type { PutMessageInput } from '../src/store/message-store';
 import { defaultStoreConfig, FlushDiskType } from '../src/store/store-config';
+import { prepareJavaStore } from './bench/java-store/java-store';
+import type { JavaAppend, JavaStart, JavaStore } from './bench/java-store/java-store';
 
 const DIR = process.env.BENCH_DIR ?? path.join(os.tmpdir(), 'rmq-bench');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
@@ -26,8 +32,12 @@ const RAW_MIB = Number(process.env.BENCH_RAW_MIB ?? 512);
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 3);
 const PAIR_SECONDS = Number(process.env.BENCH_PAIR_SECONDS ?? 3);
 const ONLY_RESTART = process.env.BENCH_ONLY_RESTART === '1';
+const WITH_JAVA = process.env.BENCH_JAVA !== '0';
 const MiB = 1024 * 1024;
 const BODY = Buffer.alloc(1024, 0x62);
+
+/** String.hashCode("bench"), as the Java broker computes it (93622832). */
+const BENCH_TAGS_CODE = tagsString2tagsCode('bench');
 
 let uniqSeq = 0;
 
@@ -39,7 +49,7 @@ function message(queueId: number, uniqKey = false): PutMessageInput {
   return {
     topic: 'BenchTopic', queueId, flag: 0, body: BODY, properties, bornTimestamp: Date.now(),
     bornHost: { address: '127.0.0.1', port: 50000 }, storeHost: { address: '127.0.0.1', port: 10911 }, sysFlag: 0,
-    reconsumeTimes: 0, preparedTransactionOffset: 0, tagsCode: 93740183,
+    reconsumeTimes: 0, preparedTransactionOffset: 0, tagsCode: BENCH_TAGS_CODE,
   };
 }
 
@@ -169,37 +179,146 @@ function repoRoot(): string {
   throw new Error('rocketmq-ts checkout not found');
 }
 
-/** Append throughput beside the raw rate: the single runs, then alternating ASYNC/SYNC-64 pairs. */
-async function throughput(log: (s: string) => void): Promise<void> {
+interface Config { label: string; mode: FlushDiskType; writers: number; uniqKey: boolean }
+
+const CONFIGS: Config[] = [
+  { label: 'ASYNC_FLUSH  64 writers', mode: FlushDiskType.ASYNC_FLUSH, writers: 64, uniqKey: false },
+  { label: 'ASYNC_FLUSH  64 writers, messages with UNIQ_KEY (indexed, as from the official clients)', mode: FlushDiskType.ASYNC_FLUSH, writers: 64, uniqKey: true },
+  { label: 'ASYNC_FLUSH 256 writers', mode: FlushDiskType.ASYNC_FLUSH, writers: 256, uniqKey: false },
+  ...[1, 16, 64, 256].map((w) => ({ label: `SYNC_FLUSH  ${String(w).padStart(3)} writers`, mode: FlushDiskType.SYNC_FLUSH, writers: w, uniqKey: false })),
+];
+
+function pct(x: number, of: number): string {
+  return `${((x / of) * 100).toFixed(0)}%`;
+}
+
+function notOk(j: JavaAppend): string {
+  const e = Object.entries(j.notOk);
+  return e.length === 0 ? '' : `, NOT PUT_OK: ${e.map(([k, v]) => `${k} ${v}`).join(', ')}`;
+}
+
+/** A Java run, or undefined (logged) when it failed; the bench goes on with ours. */
+async function javaAppend(java: JavaStore | undefined, log: (s: string) => void, name: string, mode: FlushDiskType, writers: number, seconds: number, uniqKey: boolean): Promise<JavaAppend | undefined> {
+  if (!java) return undefined;
+  const root = fresh(`java-${name}`);
+  try {
+    return await java.append(root, mode, writers, seconds, uniqKey);
+  } catch (e) {
+    log(`    Java run failed: ${String(e).split('\n').slice(0, 4).join(' | ')}`);
+    return undefined;
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[s.length >> 1]!;
+}
+
+/**
+ * Append throughput beside the raw rate, ours and the Java store back to back for every configuration
+ * (the order alternates), then alternating ASYNC/SYNC-64 pairs of both.
+ */
+async function throughput(log: (s: string) => void, java: JavaStore | undefined): Promise<void> {
   const raw = rawRate();
   log(`raw sequential write, 1 MiB writes, fdatasync every 16 MiB: ${raw.toFixed(1)} MiB/s (${load1()})`);
   log(`raw 4 KiB write + fdatasync latency: ${syncLatencyMs().toFixed(2)} ms (${load1()})`);
-  const a = await appendRun(FlushDiskType.ASYNC_FLUSH, 64);
-  log(`ASYNC_FLUSH  64 writers: ${a.msgs.toFixed(0)} msg/s, ${a.mibps.toFixed(1)} MiB/s payload, ${a.recordMibps.toFixed(1)} MiB/s records (${((a.recordMibps / raw) * 100).toFixed(0)}% of raw) (${load1()})`);
-  log(`    ${a.io}`);
-  const au = await appendRun(FlushDiskType.ASYNC_FLUSH, 64, SECONDS, true);
-  log(`ASYNC_FLUSH  64 writers, messages with UNIQ_KEY (indexed, as from the official clients): ${au.msgs.toFixed(0)} msg/s, ${au.recordMibps.toFixed(1)} MiB/s records (${((au.recordMibps / raw) * 100).toFixed(0)}% of raw) (${load1()})`);
-  const a256 = await appendRun(FlushDiskType.ASYNC_FLUSH, 256);
-  log(`ASYNC_FLUSH 256 writers: ${a256.msgs.toFixed(0)} msg/s, ${a256.mibps.toFixed(1)} MiB/s payload, ${a256.recordMibps.toFixed(1)} MiB/s records (${((a256.recordMibps / raw) * 100).toFixed(0)}% of raw) (${load1()})`);
-  for (const w of [1, 16, 64, 256]) {
-    const r = await appendRun(FlushDiskType.SYNC_FLUSH, w);
-    log(`SYNC_FLUSH  ${String(w).padStart(3)} writers: ${r.msgs.toFixed(0)} msg/s, ${r.mibps.toFixed(1)} MiB/s payload (${((r.msgs / a.msgs) * 100).toFixed(0)}% of ASYNC with 64 writers) (${load1()})`);
-    log(`    ${r.io}`);
+  const rows: string[] = [];
+  let oursAsync64 = 0;
+  let javaAsync64 = 0;
+  for (const [i, c] of CONFIGS.entries()) {
+    const name = `${c.mode}-${c.writers}${c.uniqKey ? '-uniq' : ''}`;
+    let o: RunResult | undefined;
+    let j: JavaAppend | undefined;
+    let ol = '';
+    let jl = '';
+    // alternate who goes first, so neither side always runs right after the other's page-cache churn
+    if (i % 2 === 0) {
+      o = await appendRun(c.mode, c.writers, SECONDS, c.uniqKey);
+      ol = load1();
+      j = await javaAppend(java, log, name, c.mode, c.writers, SECONDS, c.uniqKey);
+      jl = load1();
+    } else {
+      j = await javaAppend(java, log, name, c.mode, c.writers, SECONDS, c.uniqKey);
+      jl = load1();
+      o = await appendRun(c.mode, c.writers, SECONDS, c.uniqKey);
+      ol = load1();
+    }
+    if (i === 0) {
+      oursAsync64 = o.msgs;
+      javaAsync64 = j?.msgsPerSec ?? 0;
+    }
+    const vsAsync = c.mode === FlushDiskType.SYNC_FLUSH ? `, ${pct(o.msgs, oursAsync64)} of ASYNC with 64 writers` : '';
+    log(`${c.label}: ${o.msgs.toFixed(0)} msg/s, ${o.mibps.toFixed(1)} MiB/s payload, ${o.recordMibps.toFixed(1)} MiB/s records (${pct(o.recordMibps, raw)} of raw${vsAsync}) (${ol})`);
+    if (!c.uniqKey) log(`    ${o.io}`);
+    if (j) {
+      const jVsAsync = c.mode === FlushDiskType.SYNC_FLUSH && javaAsync64 > 0 ? `, ${pct(j.msgsPerSec, javaAsync64)} of its ASYNC with 64 writers` : '';
+      log(`    Java 5.3.3: ${j.msgsPerSec.toFixed(0)} msg/s, ${j.payloadMiBps.toFixed(1)} MiB/s payload, ${j.recordMiBps.toFixed(1)} MiB/s records (${pct(j.recordMiBps, raw)} of raw${jVsAsync})${notOk(j)} (${jl}); ours/Java ${(o.msgs / j.msgsPerSec).toFixed(2)}`);
+    }
+    rows.push(`| ${c.mode} ${c.writers}${c.uniqKey ? ' UNIQ_KEY' : ''} | ${o.msgs.toFixed(0)} | ${pct(o.recordMibps, raw)} | ${j ? j.msgsPerSec.toFixed(0) : '-'} | ${j ? pct(j.recordMiBps, raw) : '-'} | ${j ? (o.msgs / j.msgsPerSec).toFixed(2) : '-'} | ${ol.replace('load ', '')} / ${j ? jl.replace('load ', '') : '-'} |`);
   }
+  log('');
+  log(`| writes (1 KiB) | ours msg/s | ours records % of raw | Java msg/s | Java records % of raw | ours/Java | load after ours / Java |`);
+  log(`|---|---:|---:|---:|---:|---:|---|`);
+  for (const r of rows) log(r);
+  log('');
   if (PAIRS > 0) {
-    const ratios: number[] = [];
+    const sync: number[] = [];
+    const oa: number[] = [];
+    const os64: number[] = [];
+    const jsync: number[] = [];
     for (let i = 0; i < PAIRS; i++) {
       const raw2 = rawRate();
       const rl = load1();
+      const runJava = async (): Promise<[JavaAppend | undefined, JavaAppend | undefined, string]> => {
+        const ja = await javaAppend(java, log, 'pair-async', FlushDiskType.ASYNC_FLUSH, 64, PAIR_SECONDS, false);
+        const js = await javaAppend(java, log, 'pair-sync', FlushDiskType.SYNC_FLUSH, 64, PAIR_SECONDS, false);
+        return [ja, js, load1()];
+      };
+      let ja: JavaAppend | undefined;
+      let js: JavaAppend | undefined;
+      let jl = '';
+      if (i % 2 === 1) [ja, js, jl] = await runJava();
       const x = await appendRun(FlushDiskType.ASYNC_FLUSH, 64, PAIR_SECONDS);
       const xl = load1();
       const y = await appendRun(FlushDiskType.SYNC_FLUSH, 64, PAIR_SECONDS);
-      ratios.push(y.msgs / x.msgs);
-      log(`pair ${i + 1}: raw ${raw2.toFixed(0)} MiB/s (${rl}); ASYNC 64 ${x.msgs.toFixed(0)} msg/s = ${((x.recordMibps / raw2) * 100).toFixed(0)}% of raw (${xl}); SYNC 64 ${y.msgs.toFixed(0)} msg/s = ${((y.msgs / x.msgs) * 100).toFixed(0)}% of ASYNC (${load1()})`);
+      const yl = load1();
+      if (i % 2 === 0) [ja, js, jl] = await runJava();
+      sync.push(y.msgs / x.msgs);
+      log(`pair ${i + 1}: raw ${raw2.toFixed(0)} MiB/s (${rl}); ASYNC 64 ${x.msgs.toFixed(0)} msg/s = ${pct(x.recordMibps, raw2)} of raw (${xl}); SYNC 64 ${y.msgs.toFixed(0)} msg/s = ${pct(y.msgs, x.msgs)} of ASYNC (${yl})`);
       log(`    SYNC 64: ${y.io}`);
+      if (ja && js) {
+        oa.push(x.msgs / ja.msgsPerSec);
+        os64.push(y.msgs / js.msgsPerSec);
+        jsync.push(js.msgsPerSec / ja.msgsPerSec);
+        log(`    Java 5.3.3: ASYNC 64 ${ja.msgsPerSec.toFixed(0)} msg/s = ${pct(ja.recordMiBps, raw2)} of raw${notOk(ja)}; SYNC 64 ${js.msgsPerSec.toFixed(0)} msg/s = ${pct(js.msgsPerSec, ja.msgsPerSec)} of its ASYNC${notOk(js)} (${jl}); ours/Java ASYNC ${(x.msgs / ja.msgsPerSec).toFixed(2)}, SYNC ${(y.msgs / js.msgsPerSec).toFixed(2)}`);
+      }
     }
-    ratios.sort((p, q) => p - q);
-    log(`SYNC 64 / ASYNC 64 over ${PAIRS} pairs: median ${(ratios[ratios.length >> 1]! * 100).toFixed(0)}%, min ${(ratios[0]! * 100).toFixed(0)}%, max ${(ratios[ratios.length - 1]! * 100).toFixed(0)}%`);
+    const range = (xs: number[], f: (v: number) => string): string => `median ${f(median(xs))}, min ${f(Math.min(...xs))}, max ${f(Math.max(...xs))}`;
+    const asPct = (v: number): string => `${(v * 100).toFixed(0)}%`;
+    const asRatio = (v: number): string => v.toFixed(2);
+    log(`SYNC 64 / ASYNC 64 over ${PAIRS} pairs: ours ${range(sync, asPct)}${jsync.length > 0 ? `; Java ${range(jsync, asPct)}` : ''}`);
+    if (oa.length > 0) log(`ours/Java over ${oa.length} pairs: ASYNC 64 ${range(oa, asRatio)}; SYNC 64 ${range(os64, asRatio)}`);
+  }
+}
+
+/** Restart of a large store written by the Java store itself: clean (twice), then after a SIGKILL. */
+async function javaRestart(log: (s: string) => void, java: JavaStore, ours: { clean: number[]; crash: number }): Promise<void> {
+  const root = fresh('restart-java');
+  try {
+    const f = await java.fill(root, RESTART_GIB);
+    log(`Java 5.3.3: filled a ${RESTART_GIB} GiB store (1 KiB messages, 8 queues) in ${f.seconds.toFixed(1)} s${f.cleanShutdown ? '' : ' (NOT a clean shutdown)'} (${load1()})`);
+    const line = (what: string, r: JavaStart, oursMs: number | undefined): string =>
+      `Java 5.3.3 restart ${what}: load() ${r.loadMs.toFixed(0)} ms, + start() ${r.startMs.toFixed(0)} ms, + dispatch caught up ${r.dispatchedMs.toFixed(0)} ms (${r.abortFile ? 'abort file: abnormal recovery' : 'normal recovery'}, ${(r.behindAtStart / MiB).toFixed(0)} MiB to dispatch after start()); JVM spawn → ready ${r.processMs.toFixed(0)} ms (${load1()})` +
+      (oursMs === undefined ? '' : `; ours/Java ${(oursMs / r.startMs).toFixed(2)} (vs start() returned), ${(oursMs / r.dispatchedMs).toFixed(2)} (vs dispatch caught up)`);
+    for (let i = 0; i < 2; i++) log(line('after clean shutdown', await java.start(root), ours.clean[i]));
+    await java.crash(root, 3000);
+    log(line('after SIGKILL', await java.start(root), ours.crash));
+  } catch (e) {
+    log(`Java restart failed: ${String(e).split('\n').slice(0, 4).join(' | ')}`);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
   }
 }
 
@@ -208,19 +327,31 @@ async function main(): Promise<void> {
   const out: string[] = [];
   const log = (s: string): void => { out.push(s); process.stdout.write(s + '\n'); };
   log(`bench-store: node ${process.version}, ${os.cpus().length} cores, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}, dir ${DIR}, ${SECONDS}s per run`);
-  if (!ONLY_RESTART) await throughput(log);
+  let java: JavaStore | undefined;
+  if (WITH_JAVA) {
+    const j = await prepareJavaStore(repoRoot(), DIR);
+    if (typeof j === 'string') log(`Java store: unavailable (${j}); ours only`);
+    else {
+      java = j;
+      log(j.describe);
+    }
+  }
+  if (!ONLY_RESTART) await throughput(log, java);
   if (RESTART_GIB > 0) {
     const root = fresh('restart');
     const fillS = await fillStore(root, RESTART_GIB);
     log(`filled a ${RESTART_GIB} GiB store (1 KiB messages, 8 queues) in ${fillS.toFixed(1)} s (${load1()})`);
+    const clean: number[] = [];
     for (let i = 0; i < 2; i++) {
-      const clean = await timedStart(root);
-      log(`restart after clean shutdown: ${clean.ms.toFixed(0)} ms (${clean.mode}, scanned ${clean.scannedMiB.toFixed(0)} MiB) (${load1()})`);
+      const r = await timedStart(root);
+      clean.push(r.ms);
+      log(`restart after clean shutdown: ${r.ms.toFixed(0)} ms (${r.mode}, scanned ${r.scannedMiB.toFixed(0)} MiB) (${load1()})`);
     }
     await crashIt(root);
     const crash = await timedStart(root);
     log(`restart after SIGKILL: ${crash.ms.toFixed(0)} ms (${crash.mode}, scanned and re-dispatched ${crash.scannedMiB.toFixed(0)} MiB) (${load1()})`);
     fs.rmSync(root, { recursive: true, force: true });
+    if (java) await javaRestart(log, java, { clean, crash: crash.ms });
   }
   fs.writeFileSync(path.join(DIR, 'bench-store.txt'), out.join('\n') + '\n');
 }
