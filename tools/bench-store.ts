@@ -309,9 +309,10 @@ async function javaRestart(log: (s: string) => void, java: JavaStore, ours: { cl
   try {
     const f = await java.fill(root, RESTART_GIB);
     log(`Java 5.3.3: filled a ${RESTART_GIB} GiB store (1 KiB messages, 8 queues) in ${f.seconds.toFixed(1)} s${f.cleanShutdown ? '' : ' (NOT a clean shutdown)'} (${load1()})`);
+    const ratio = (x: number): string => (x < 0.1 ? x.toFixed(3) : x.toFixed(2));
     const line = (what: string, r: JavaStart, oursMs: number | undefined): string =>
-      `Java 5.3.3 restart ${what}: load() ${r.loadMs.toFixed(0)} ms, + start() ${r.startMs.toFixed(0)} ms, + dispatch caught up ${r.dispatchedMs.toFixed(0)} ms (${r.abortFile ? 'abort file: abnormal recovery' : 'normal recovery'}, ${(r.behindAtStart / MiB).toFixed(0)} MiB to dispatch after start()); JVM spawn → ready ${r.processMs.toFixed(0)} ms (${load1()})` +
-      (oursMs === undefined ? '' : `; ours/Java ${(oursMs / r.startMs).toFixed(2)} (vs start() returned), ${(oursMs / r.dispatchedMs).toFixed(2)} (vs dispatch caught up)`);
+      `Java 5.3.3 restart ${what}: load() ${r.loadMs.toFixed(0)} ms, + start() ${r.startMs.toFixed(0)} ms, + dispatch caught up ${r.dispatchedMs.toFixed(0)} ms (${r.abortFile ? 'abort file: abnormal recovery' : 'normal recovery'}, ${(r.behindAtStart / MiB).toFixed(0)} MiB to dispatch after start(); classes already loaded by an empty store's open, ${r.warmMs.toFixed(0)} ms); JVM start → ready ${r.jvmReadyMs} ms (${load1()})` +
+      (oursMs === undefined ? '' : `; ours/Java ${ratio(oursMs / r.startMs)} (vs start() returned), ${ratio(oursMs / r.dispatchedMs)} (vs dispatch caught up)`);
     for (let i = 0; i < 2; i++) log(line('after clean shutdown', await java.start(root), ours.clean[i]));
     await java.crash(root, 3000);
     log(line('after SIGKILL', await java.start(root), ours.crash));

@@ -37,6 +37,8 @@ export interface JavaFill { seconds: number; putOk: number; notOk: Record<string
 export interface JavaStart {
   /** The abort file was there before load(): the store takes its abnormal-recovery path. */
   abortFile: boolean;
+  /** constructor + load() of an empty sibling store first (class loading and static init), ms */
+  warmMs: number;
   /** constructor + load() (recovery), ms from the constructor call */
   loadMs: number;
   /** ... + start() returned, ms */
@@ -45,8 +47,8 @@ export interface JavaStart {
   dispatchedMs: number;
   behindAtStart: number;
   maxPhyOffset: number;
-  /** spawn of the JVM → its JSON line (JVM start and class loading included), ms */
-  processMs: number;
+  /** JVM start → dispatch caught up (JVM start, class loading, the warm-up open included), ms */
+  jvmReadyMs: number;
 }
 
 export interface JavaStore {
@@ -122,16 +124,13 @@ export async function prepareJavaStore(repoRoot: string, workDir: string): Promi
   const jvm = [...JAVA_STORE_HEAP, ...jdkFlags, `-Duser.home=${home}`, '-cp', `${classes}${path.delimiter}${classpath}`, 'StoreBench'];
   const version = (spawnSync('java', ['-version'], { encoding: 'utf8' }).stderr ?? '').split('\n')[0]?.trim() ?? 'java';
 
-  const run = <T>(args: string[]): Promise<T & { processMs: number }> =>
+  const run = <T>(args: string[]): Promise<T> =>
     new Promise((resolve, reject) => {
-      const t0 = process.hrtime.bigint();
       const p = spawn('java', [...jvm, ...args], { cwd: home, stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
       let err = '';
-      let at: bigint | undefined;
       p.stdout.on('data', (c: Buffer) => {
         out += c.toString();
-        if (at === undefined && /^\{"mode"/m.test(out)) at = process.hrtime.bigint();
       });
       p.stderr.on('data', (c: Buffer) => {
         err = (err + c.toString()).slice(-4000);
@@ -143,8 +142,7 @@ export async function prepareJavaStore(repoRoot: string, workDir: string): Promi
           reject(new Error(`StoreBench ${args.join(' ')} exited with ${code}: ${err.slice(-1500)}`));
           return;
         }
-        const processMs = Number((at ?? process.hrtime.bigint()) - t0) / 1e6;
-        resolve({ ...(JSON.parse(line) as T), processMs });
+        resolve(JSON.parse(line) as T);
       });
     });
 
@@ -152,7 +150,7 @@ export async function prepareJavaStore(repoRoot: string, workDir: string): Promi
     describe: `Java store: org.apache.rocketmq.store.DefaultMessageStore 5.3.3, ${version}, ${JAVA_STORE_HEAP.join(' ')} (JDK 17 --add-opens flags), Java store defaults (1 GiB commit-log files), one JVM per run, ${WARMUP} s of writes before each measured window (BENCH_JAVA_WARMUP)`,
     append: (root, flush, writers, seconds, uniqKey) => run<JavaAppend>(['append', root, flush, String(writers), String(seconds), uniqKey ? '1' : '0', String(WARMUP)]),
     fill: (root, gib) => run<JavaFill>(['fill', root, String(gib)]),
-    start: (root) => run<Omit<JavaStart, 'processMs'>>(['start', root]),
+    start: (root) => run<JavaStart>(['start', root]),
     crash: (root, afterMs) =>
       new Promise<void>((resolve, reject) => {
         const p = spawn('java', [...jvm, 'crash', root], { cwd: home, stdio: ['ignore', 'pipe', 'pipe'] });
