@@ -91,7 +91,8 @@ func userProps(m *primitive.Message) map[string]string {
 	return out
 }
 
-// reportWriter writes one JSON object per line to --report FILE (no-op without it).
+// reportWriter writes one JSON object per line to --report FILE (no-op without it), flushed every
+// 200 ms so that a test can read what a running driver has seen so far.
 type reportWriter struct {
 	mu sync.Mutex
 	f  *os.File
@@ -106,7 +107,19 @@ func openReport(path string) *reportWriter {
 	if err != nil {
 		fail("open report: %v", err)
 	}
-	return &reportWriter{f: f, w: bufio.NewWriterSize(f, 1<<16)}
+	r := &reportWriter{f: f, w: bufio.NewWriterSize(f, 1<<16)}
+	go func() {
+		for range time.Tick(200 * time.Millisecond) {
+			r.mu.Lock()
+			if r.w == nil {
+				r.mu.Unlock()
+				return
+			}
+			_ = r.w.Flush()
+			r.mu.Unlock()
+		}
+	}()
+	return r
 }
 
 func (r *reportWriter) write(v map[string]interface{}) {
@@ -125,11 +138,11 @@ func (r *reportWriter) write(v map[string]interface{}) {
 }
 
 func (r *reportWriter) close() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	if r.w == nil {
 		return
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
 	_ = r.w.Flush()
 	_ = r.f.Close()
 	r.w = nil

@@ -109,12 +109,39 @@ final class Out {
     }
 
     /** A JSON-lines report file (`--report FILE`); a no-op when no file was asked for. */
+    /** One JSON object per line, flushed every 200 ms so a test can read what a running driver has seen so far. */
     static final class Report implements AutoCloseable {
         private final BufferedWriter w;
+        private boolean closed;
 
         Report(String path) throws IOException {
             this.w = path == null ? null
                 : new BufferedWriter(new OutputStreamWriter(new FileOutputStream(path, false), StandardCharsets.UTF_8));
+            if (w != null) {
+                Thread flusher = new Thread(this::flushPeriodically, "report-flush");
+                flusher.setDaemon(true);
+                flusher.start();
+            }
+        }
+
+        private void flushPeriodically() {
+            for (;;) {
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                synchronized (this) {
+                    if (closed) {
+                        return;
+                    }
+                    try {
+                        w.flush();
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            }
         }
 
         synchronized void add(Object o) {
@@ -131,7 +158,8 @@ final class Out {
 
         @Override
         public synchronized void close() throws IOException {
-            if (w != null) {
+            if (w != null && !closed) {
+                closed = true;
                 w.close();
             }
         }
