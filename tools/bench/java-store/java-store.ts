@@ -117,6 +117,11 @@ export async function prepareJavaStore(repoRoot: string, workDir: string): Promi
     } catch {
       fs.rmSync(tmp, { recursive: true, force: true }); // a concurrent build won
     }
+    // builds of older sources (a concurrent run may still use one for a while: keep those of the last hour)
+    for (const d of fs.readdirSync(base)) {
+      const p = path.join(base, d);
+      if (p !== classes && Date.now() - fs.statSync(p).mtimeMs > 3600_000) fs.rmSync(p, { recursive: true, force: true });
+    }
   }
   const home = path.join(workDir, 'java-home');
   fs.mkdirSync(home, { recursive: true });
