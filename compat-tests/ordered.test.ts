@@ -122,6 +122,15 @@ function analyseRebalance(recs: Watched[]): RebalanceAnalysis {
 const KEEPS_DROPPED_LOCKS: readonly Client[] = ['go'];
 
 /**
+ * Clients that retry a failed queue lock only at their next periodic rebalance, 20 s later: the 4.9
+ * RebalanceService always waits rocketmq.client.rebalance.waitInterval (20 s); 5.x retries after
+ * minInterval (1 s) while unbalanced. A joining 4.9.8 consumer whose LOCK_BATCH_MQ reaches the broker
+ * before the old owner's UNLOCK_BATCH_MQ ("add a new mq failed ... because lock failed" in its log; a
+ * race of two clients, on any broker — seen in a CI run) consumes those queues only then.
+ */
+const RETRIES_LOCK_AT_PERIODIC_REBALANCE: readonly Client[] = ['java-4.9.8'];
+
+/**
  * Issue 6: two orderly consumers in one group never hold one queue at once, order holds across a
  * rebalance, and adding or removing a consumer rebalances within 5 s. A topic of 4 queues gets
  * 25 ordered messages a second (order key i % 8, queue = key % 4); orderly consumer A starts
@@ -158,7 +167,15 @@ async function orderedRebalance(ctx: Ctx): Promise<void> {
   await sleep(5000);
   const b = await watch('B', rb);
   const bReady = num((await b.ready(60_000)).at, 'B ready.at');
-  await sleep(8000);
+  await sleep(5000);
+  // B lost the lock race (see RETRIES_LOCK_AT_PERIODIC_REBALANCE): A stays until B's retry got its
+  // queues, so the broker's grant of the released lock is still checked
+  const lateJoin = RETRIES_LOCK_AT_PERIODIC_REBALANCE.includes(ctx.client) && ctx.read<Watched>(rb).length === 0;
+  if (lateJoin) {
+    const t0 = Date.now();
+    while (ctx.read<Watched>(rb).length === 0 && Date.now() - t0 < 25_000) await sleep(200);
+  }
+  await sleep(3000);
   fs.writeFileSync(`${ra}.stop`, '');
   const ar = await a.result;
   check(ar.ok, `consumer A: ${ar.error ?? JSON.stringify(ar)}`);
@@ -214,6 +231,15 @@ async function orderedRebalance(ctx: Ctx): Promise<void> {
     const got = new Set(recs.filter((r) => r.runId === fr.runId).map((r) => r.i));
     const missing = expected.filter((s) => !got.has(s.i)).map((s) => s.i);
     check(missing.length === 0, `${missing.length} messages of the consumed stretches missing (e.g. ${missing.slice(0, 5).join(',')}) (${summary})`);
+  } else if (lateJoin) {
+    expectIndices(recs, String(fr.runId), count, `A and B together (${summary})`);
+    // the rebalance itself: A gave up the queues B later took within 5 s of B's ready
+    const bQueues = [...new Set(bRecs.filter((r) => r.startUs < aLeft * 1000).map((r) => r.queueId))];
+    check(bQueues.length > 0, `B's lock retry at its periodic rebalance got no queue before A left (${summary})`);
+    const released = Math.max(...bQueues.map((q) => (of('A', q).filter((r) => r.startUs < (of('B', q)[0]?.startUs ?? Infinity)).at(-1)?.endUs ?? 0) / 1000 - bReady));
+    process.stderr.write(`compat: ordered-rebalance [${ctx.client}]: B's first lock attempt lost the race to A's unlock; A released B's queues ${released.toFixed(0)} ms after B's ready, B took them at its periodic rebalance, ${joinMs.toFixed(0)} ms after\n`);
+    check(released <= 5000, `A kept consuming the queues allocated to B for more than 5 s (${summary})`);
+    check(joinMs <= 25_000, `B consumed nothing within 25 s of joining, past its 20 s periodic rebalance (${summary})`);
   } else {
     expectIndices(recs, String(fr.runId), count, `A and B together (${summary})`);
     check(joinMs <= 5000, `B joined but consumed nothing within 5 s (${summary})`);
