@@ -7,6 +7,7 @@
 //      BENCH_RESTART_GIB (store size for the restart runs, default 10; 0 skips), BENCH_RAW_MIB (512),
 //      BENCH_PAIRS (default 3: alternating ASYNC/SYNC-64 pairs, BENCH_PAIR_SECONDS each, so the
 //      ratio compares runs made under the same machine load — the box is shared),
+//      BENCH_REPS (default 1: repetitions of the whole set of throughput runs; the table shows medians),
 //      BENCH_ONLY_RESTART=1 (only the restart measurements),
 //      BENCH_JAVA=0 (skip the Java side: the official RocketMQ 5.3.3 DefaultMessageStore under the same
 //      workload, run back to back with ours for every figure and reported as ours/Java ratios; see
@@ -31,6 +32,7 @@ const RESTART_GIB = Number(process.env.BENCH_RESTART_GIB ?? 10);
 const RAW_MIB = Number(process.env.BENCH_RAW_MIB ?? 512);
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 3);
 const PAIR_SECONDS = Number(process.env.BENCH_PAIR_SECONDS ?? 3);
+const REPS = Number(process.env.BENCH_REPS ?? 1);
 const ONLY_RESTART = process.env.BENCH_ONLY_RESTART === '1';
 const WITH_JAVA = process.env.BENCH_JAVA !== '0';
 const MiB = 1024 * 1024;
@@ -129,7 +131,8 @@ async function appendRun(mode: FlushDiskType, writers: number, seconds = SECONDS
   return { msgs: msgs / s, mibps: (msgs * 1024) / MiB / s, recordMibps: bytes / MiB / s, io };
 }
 
-async function fillStore(root: string, gib: number): Promise<number> {
+/** Seconds of the 64 writers, and until the end of shutdown() (which flushes the dirty rest). */
+async function fillStore(root: string, gib: number): Promise<{ writeS: number; s: number }> {
   const store = new DefaultMessageStore(defaultStoreConfig(root, { flushDiskType: FlushDiskType.ASYNC_FLUSH }));
   await store.start();
   const target = gib * 1024 * MiB;
@@ -138,8 +141,9 @@ async function fillStore(root: string, gib: number): Promise<number> {
     while (store.getMaxPhyOffset() < target) await store.putMessage(message(w % 8));
   });
   await Promise.all(loops);
+  const writeS = (Date.now() - t0) / 1000;
   await store.shutdown();
-  return (Date.now() - t0) / 1000;
+  return { writeS, s: (Date.now() - t0) / 1000 };
 }
 
 async function timedStart(root: string): Promise<{ ms: number; mode: string; scannedMiB: number }> {
@@ -213,7 +217,8 @@ async function javaAppend(java: JavaStore | undefined, log: (s: string) => void,
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1]!;
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 /**
@@ -224,44 +229,55 @@ async function throughput(log: (s: string) => void, java: JavaStore | undefined)
   const raw = rawRate();
   log(`raw sequential write, 1 MiB writes, fdatasync every 16 MiB: ${raw.toFixed(1)} MiB/s (${load1()})`);
   log(`raw 4 KiB write + fdatasync latency: ${syncLatencyMs().toFixed(2)} ms (${load1()})`);
-  const rows: string[] = [];
-  let oursAsync64 = 0;
-  let javaAsync64 = 0;
-  for (const [i, c] of CONFIGS.entries()) {
-    const name = `${c.mode}-${c.writers}${c.uniqKey ? '-uniq' : ''}`;
-    let o: RunResult | undefined;
-    let j: JavaAppend | undefined;
-    let ol = '';
-    let jl = '';
-    // alternate who goes first, so neither side always runs right after the other's page-cache churn
-    if (i % 2 === 0) {
-      o = await appendRun(c.mode, c.writers, SECONDS, c.uniqKey);
-      ol = load1();
-      j = await javaAppend(java, log, name, c.mode, c.writers, SECONDS, c.uniqKey);
-      jl = load1();
-    } else {
-      j = await javaAppend(java, log, name, c.mode, c.writers, SECONDS, c.uniqKey);
-      jl = load1();
-      o = await appendRun(c.mode, c.writers, SECONDS, c.uniqKey);
-      ol = load1();
+  interface Sample { o: RunResult; j: JavaAppend | undefined; ol: number; jl: number }
+  const samples: Sample[][] = CONFIGS.map(() => []);
+  for (let rep = 0; rep < REPS; rep++) {
+    if (REPS > 1) log(`repetition ${rep + 1} of ${REPS}`);
+    for (const [i, c] of CONFIGS.entries()) {
+      const name = `${c.mode}-${c.writers}${c.uniqKey ? '-uniq' : ''}`;
+      let o: RunResult | undefined;
+      let j: JavaAppend | undefined;
+      let ol = 0;
+      let jl = 0;
+      // alternate who goes first, so neither side always runs right after the other's page-cache churn
+      if ((i + rep) % 2 === 0) {
+        o = await appendRun(c.mode, c.writers, SECONDS, c.uniqKey);
+        ol = os.loadavg()[0]!;
+        j = await javaAppend(java, log, name, c.mode, c.writers, SECONDS, c.uniqKey);
+        jl = os.loadavg()[0]!;
+      } else {
+        j = await javaAppend(java, log, name, c.mode, c.writers, SECONDS, c.uniqKey);
+        jl = os.loadavg()[0]!;
+        o = await appendRun(c.mode, c.writers, SECONDS, c.uniqKey);
+        ol = os.loadavg()[0]!;
+      }
+      samples[i]!.push({ o, j, ol, jl });
+      const base = samples[0]![rep]!;
+      const vsAsync = c.mode === FlushDiskType.SYNC_FLUSH ? `, ${pct(o.msgs, base.o.msgs)} of ASYNC with 64 writers` : '';
+      log(`${c.label}: ${o.msgs.toFixed(0)} msg/s, ${o.mibps.toFixed(1)} MiB/s payload, ${o.recordMibps.toFixed(1)} MiB/s records (${pct(o.recordMibps, raw)} of raw${vsAsync}) (load ${ol.toFixed(2)})`);
+      if (!c.uniqKey) log(`    ${o.io}`);
+      if (j) {
+        const jVsAsync = c.mode === FlushDiskType.SYNC_FLUSH && base.j ? `, ${pct(j.msgsPerSec, base.j.msgsPerSec)} of its ASYNC with 64 writers` : '';
+        log(`    Java 5.3.3: ${j.msgsPerSec.toFixed(0)} msg/s, ${j.payloadMiBps.toFixed(1)} MiB/s payload, ${j.recordMiBps.toFixed(1)} MiB/s records (${pct(j.recordMiBps, raw)} of raw${jVsAsync})${notOk(j)} (load ${jl.toFixed(2)}); ours/Java ${(o.msgs / j.msgsPerSec).toFixed(2)}`);
+      }
     }
-    if (i === 0) {
-      oursAsync64 = o.msgs;
-      javaAsync64 = j?.msgsPerSec ?? 0;
-    }
-    const vsAsync = c.mode === FlushDiskType.SYNC_FLUSH ? `, ${pct(o.msgs, oursAsync64)} of ASYNC with 64 writers` : '';
-    log(`${c.label}: ${o.msgs.toFixed(0)} msg/s, ${o.mibps.toFixed(1)} MiB/s payload, ${o.recordMibps.toFixed(1)} MiB/s records (${pct(o.recordMibps, raw)} of raw${vsAsync}) (${ol})`);
-    if (!c.uniqKey) log(`    ${o.io}`);
-    if (j) {
-      const jVsAsync = c.mode === FlushDiskType.SYNC_FLUSH && javaAsync64 > 0 ? `, ${pct(j.msgsPerSec, javaAsync64)} of its ASYNC with 64 writers` : '';
-      log(`    Java 5.3.3: ${j.msgsPerSec.toFixed(0)} msg/s, ${j.payloadMiBps.toFixed(1)} MiB/s payload, ${j.recordMiBps.toFixed(1)} MiB/s records (${pct(j.recordMiBps, raw)} of raw${jVsAsync})${notOk(j)} (${jl}); ours/Java ${(o.msgs / j.msgsPerSec).toFixed(2)}`);
-    }
-    rows.push(`| ${c.mode} ${c.writers}${c.uniqKey ? ' UNIQ_KEY' : ''} | ${o.msgs.toFixed(0)} | ${pct(o.recordMibps, raw)} | ${j ? j.msgsPerSec.toFixed(0) : '-'} | ${j ? pct(j.recordMiBps, raw) : '-'} | ${j ? (o.msgs / j.msgsPerSec).toFixed(2) : '-'} | ${ol.replace('load ', '')} / ${j ? jl.replace('load ', '') : '-'} |`);
   }
   log('');
-  log(`| writes (1 KiB) | ours msg/s | ours records % of raw | Java msg/s | Java records % of raw | ours/Java | load after ours / Java |`);
+  log(`${REPS > 1 ? `Medians over ${REPS} repetitions (ratio: median of the per-repetition ratios, min–max). ` : ''}Raw rate ${raw.toFixed(0)} MiB/s (measured once, before the runs).`);
+  log(`| writes (1 KiB) | ours msg/s | ours records % of raw | Java msg/s | Java records % of raw | ours/Java | 1-min load after ours / Java |`);
   log(`|---|---:|---:|---:|---:|---:|---|`);
-  for (const r of rows) log(r);
+  for (const [i, c] of CONFIGS.entries()) {
+    const xs = samples[i]!;
+    const om = median(xs.map((x) => x.o.msgs));
+    const orec = median(xs.map((x) => x.o.recordMibps));
+    const js = xs.filter((x) => x.j !== undefined);
+    const jm = js.length > 0 ? median(js.map((x) => x.j!.msgsPerSec)) : undefined;
+    const jrec = js.length > 0 ? median(js.map((x) => x.j!.recordMiBps)) : undefined;
+    const ratios = js.map((x) => x.o.msgs / x.j!.msgsPerSec);
+    const ratio = ratios.length === 0 ? '-' : ratios.length === 1 ? ratios[0]!.toFixed(2) : `${median(ratios).toFixed(2)} (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`;
+    const load = `${median(xs.map((x) => x.ol)).toFixed(1)} / ${js.length > 0 ? median(js.map((x) => x.jl)).toFixed(1) : '-'}`;
+    log(`| ${c.mode} ${c.writers}${c.uniqKey ? ' UNIQ_KEY' : ''} | ${om.toFixed(0)} | ${pct(orec, raw)} | ${jm === undefined ? '-' : jm.toFixed(0)} | ${jrec === undefined ? '-' : pct(jrec, raw)} | ${ratio} | ${load} |`);
+  }
   log('');
   if (PAIRS > 0) {
     const sync: number[] = [];
@@ -309,7 +325,7 @@ async function javaRestart(log: (s: string) => void, java: JavaStore, ours: { fi
   try {
     const f = await java.fill(root, RESTART_GIB);
     // the fill is a sustained ASYNC_FLUSH run far past the dirty page cache: the disk's own write rate shows
-    log(`Java 5.3.3: filled a ${RESTART_GIB} GiB store (1 KiB messages, 8 queues) in ${f.seconds.toFixed(1)} s${f.cleanShutdown ? '' : ' (NOT a clean shutdown)'}${notOk(f)} (${load1()}); fill rate ours/Java ${(f.seconds / ours.fillS).toFixed(2)}`);
+    log(`Java 5.3.3: filled a ${RESTART_GIB} GiB store (1 KiB messages, 8 queues) in ${f.seconds.toFixed(1)} s: writes ${f.writeSeconds.toFixed(1)} s, then flush()${f.cleanShutdown ? '' : ' (NOT a clean shutdown)'}${notOk(f)} (${load1()}); fill rate ours/Java ${(f.seconds / ours.fillS).toFixed(2)}`);
     const ratio = (x: number): string => (x < 0.1 ? x.toFixed(3) : x.toFixed(2));
     const line = (what: string, r: JavaStart, oursMs: number | undefined): string =>
       `Java 5.3.3 restart ${what}: load() ${r.loadMs.toFixed(0)} ms, + start() ${r.startMs.toFixed(0)} ms, + dispatch caught up ${r.dispatchedMs.toFixed(0)} ms (${r.abortFile ? 'abort file: abnormal recovery' : 'normal recovery'}, ${(r.behindAtStart / MiB).toFixed(0)} MiB to dispatch after start(); classes already loaded by an empty store's open, ${r.warmMs.toFixed(0)} ms); JVM start → ready ${r.jvmReadyMs} ms (${load1()})` +
@@ -341,8 +357,8 @@ async function main(): Promise<void> {
   if (!ONLY_RESTART) await throughput(log, java);
   if (RESTART_GIB > 0) {
     const root = fresh('restart');
-    const fillS = await fillStore(root, RESTART_GIB);
-    log(`filled a ${RESTART_GIB} GiB store (1 KiB messages, 8 queues) in ${fillS.toFixed(1)} s (${load1()})`);
+    const fill = await fillStore(root, RESTART_GIB);
+    log(`filled a ${RESTART_GIB} GiB store (1 KiB messages, 8 queues) in ${fill.s.toFixed(1)} s: writes ${fill.writeS.toFixed(1)} s, then the flush of the dirty rest in shutdown() (${load1()})`);
     const clean: number[] = [];
     for (let i = 0; i < 2; i++) {
       const r = await timedStart(root);
@@ -353,7 +369,7 @@ async function main(): Promise<void> {
     const crash = await timedStart(root);
     log(`restart after SIGKILL: ${crash.ms.toFixed(0)} ms (${crash.mode}, scanned and re-dispatched ${crash.scannedMiB.toFixed(0)} MiB) (${load1()})`);
     fs.rmSync(root, { recursive: true, force: true });
-    if (java) await javaRestart(log, java, { fillS, clean, crash: crash.ms });
+    if (java) await javaRestart(log, java, { fillS: fill.s, clean, crash: crash.ms });
   }
   fs.writeFileSync(path.join(DIR, 'bench-store.txt'), out.join('\n') + '\n');
 }

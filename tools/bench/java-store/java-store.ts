@@ -32,7 +32,16 @@ export interface JavaAppend {
   openMs: number;
 }
 
-export interface JavaFill { seconds: number; putOk: number; notOk: Record<string, number>; maxPhyOffset: number; cleanShutdown: boolean }
+export interface JavaFill {
+  /** the 64 writers' time */
+  writeSeconds: number;
+  /** ... + the flush of the commit log's dirty rest */
+  seconds: number;
+  putOk: number;
+  notOk: Record<string, number>;
+  maxPhyOffset: number;
+  cleanShutdown: boolean;
+}
 
 export interface JavaStart {
   /** The abort file was there before load(): the store takes its abnormal-recovery path. */
