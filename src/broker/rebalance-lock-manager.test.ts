@@ -28,6 +28,22 @@ describe('RebalanceLockManager', () => {
     expect(lm.tryLock('G', mq(0), 'c2')).toBe(true);
   });
 
+  test('unlock names the other clients refused a freed queue within the lock lifetime, once each', () => {
+    const lm = m();
+    lm.tryLockBatch('G', [mq(0), mq(1)], 'c1');
+    expect(lm.tryLockBatch('G', [mq(0)], 'c2')).toEqual([]);
+    expect(lm.tryLockBatch('G', [mq(1)], 'c3')).toEqual([]);
+    expect(lm.unlockBatch('G', [mq(0)], 'c2')).toEqual([]); // not the owner
+    expect(lm.unlockBatch('G', [mq(0)], 'c1')).toEqual(['c2']);
+    expect(lm.unlockBatch('G', [mq(0)], 'c1')).toEqual([]);
+    // a waiter that got the queue (here after its expiry) is no longer waiting
+    expect(lm.tryLockBatch('G', [mq(1)], 'c4')).toEqual([]);
+    now += 61_000;
+    expect(lm.tryLockBatch('G', [mq(1)], 'c4')).toEqual([mq(1)]);
+    // c3's refusal is older than the lock lifetime: not named
+    expect(lm.unlockBatch('G', [mq(1)], 'c4')).toEqual([]);
+  });
+
   test('groups are independent; unlock only by the owner', () => {
     const lm = m();
     lm.tryLock('G1', mq(0), 'c1');

@@ -32,6 +32,8 @@ interface LockEntry {
 
 export class RebalanceLockManager {
   private readonly table = new Map<string, Map<string, LockEntry>>();
+  /** group → queue key → clients refused that queue (while another held it) → when. */
+  private readonly refused = new Map<string, Map<string, Map<string, number>>>();
 
   constructor(
     private readonly maxLiveTimeMs: number = lockMaxLiveTimeFromEnv(),
@@ -65,25 +67,58 @@ export class RebalanceLockManager {
         e.clientId = clientId;
         e.lastUpdateTimestamp = now;
         locked.push(mq);
+      } else {
+        this.noteRefused(group, key, clientId, now);
+        continue;
       }
+      this.refused.get(group)?.get(key)?.delete(clientId);
     }
     return locked;
+  }
+
+  private noteRefused(group: string, key: string, clientId: string, now: number): void {
+    let g = this.refused.get(group);
+    if (!g) {
+      g = new Map();
+      this.refused.set(group, g);
+    }
+    let waiters = g.get(key);
+    if (!waiters) {
+      waiters = new Map();
+      g.set(key, waiters);
+    }
+    for (const [c, at] of waiters) if (now - at > this.maxLiveTimeMs) waiters.delete(c);
+    waiters.set(clientId, now);
   }
 
   tryLock(group: string, mq: MessageQueue, clientId: string): boolean {
     return this.tryLockBatch(group, [mq], clientId).length === 1;
   }
 
-  /** Removes the requester's locks on these queues (Java unlockBatch). */
-  unlockBatch(group: string, mqs: readonly MessageQueue[], clientId: string): void {
+  /**
+   * Removes the requester's locks on these queues (Java unlockBatch). Returns the other clients that
+   * were refused one of the freed queues within the lock lifetime (each once): the caller may tell
+   * them to rebalance now, as a 4.9 client retries a refused lock only at its 20 s periodic rebalance.
+   */
+  unlockBatch(group: string, mqs: readonly MessageQueue[], clientId: string): string[] {
     const groupTable = this.table.get(group);
-    if (!groupTable) return;
+    if (!groupTable) return [];
+    const now = this.now();
+    const waiting = new Set<string>();
+    const refused = this.refused.get(group);
     for (const mq of mqs) {
       const key = mqKey(mq);
       const e = groupTable.get(key);
-      if (e && e.clientId === clientId) groupTable.delete(key);
+      if (!e || e.clientId !== clientId) continue;
+      groupTable.delete(key);
+      const waiters = refused?.get(key);
+      if (!waiters) continue;
+      for (const [c, at] of waiters) if (c !== clientId && now - at <= this.maxLiveTimeMs) waiting.add(c);
+      refused!.delete(key);
     }
     if (groupTable.size === 0) this.table.delete(group);
+    if (refused && refused.size === 0) this.refused.delete(group);
+    return [...waiting];
   }
 
   /** Java isLockAllExpired: true when the group holds no live lock. */

@@ -5,7 +5,7 @@
 import { decodeLockBatchRequestBody, encodeLockBatchResponseBody } from '../../protocol/body/admin-bodies';
 import { RequestCode } from '../../protocol/request-code';
 import { ResponseCode } from '../../protocol/response-code';
-import { createResponse, type RemotingCommand } from '../../remoting/command';
+import { createRequest, createResponse, type RemotingCommand } from '../../remoting/command';
 import { RemotingError } from '../../remoting/errors';
 import type { BrokerContext } from '../broker-context';
 import { RebalanceLockManager } from '../rebalance-lock-manager';
@@ -35,9 +35,22 @@ export function lockBatchMQ(ctx: BrokerContext, request: RemotingCommand): Remot
   return createResponse(request, ResponseCode.SUCCESS, { body: encodeLockBatchResponseBody(locked) });
 }
 
+/**
+ * Beyond Java: the clients refused one of the unlocked queues get NOTIFY_CONSUMER_IDS_CHANGED, so they
+ * rebalance (and retry the lock) now. A joining orderly consumer whose LOCK_BATCH_MQ arrives just
+ * before the old owner's UNLOCK_BATCH_MQ would otherwise, with a 4.9 client, leave those queues
+ * unconsumed until its next periodic rebalance, 20 s later (5.x clients retry after 1 s).
+ */
 export function unlockBatchMQ(ctx: BrokerContext, request: RemotingCommand): RemotingCommand {
   const { value } = decodeBody(request);
-  getRebalanceLockManager(ctx).unlockBatch(value.consumerGroup, value.mqSet, value.clientId);
+  const waiting = getRebalanceLockManager(ctx).unlockBatch(value.consumerGroup, value.mqSet, value.clientId);
+  if (waiting.length > 0 && ctx.config.notifyConsumerIdsChangedEnable
+    && (ctx.subscriptionGroupManager.getSubscriptionGroupConfig(value.consumerGroup)?.notifyConsumerIdsChangedEnable ?? true)) {
+    for (const clientId of waiting) {
+      const ch = ctx.consumerManager.findChannel(value.consumerGroup, clientId);
+      ch?.conn.invokeOneway(createRequest(RequestCode.NOTIFY_CONSUMER_IDS_CHANGED, { extFields: { consumerGroup: value.consumerGroup } }));
+    }
+  }
   return createResponse(request, ResponseCode.SUCCESS);
 }
 

@@ -1,4 +1,6 @@
-import { createTestBroker, testMessage, type TestBroker } from '../../../test/broker/features-context';
+import { createTestBroker, fakeConnection, testMessage, type TestBroker } from '../../../test/broker/features-context';
+import { newClientChannelInfo } from '../client/client-channel-info';
+import type { RemotingCommand } from '../../remoting/command';
 import { RequestCode } from '../../protocol/request-code';
 import { ResponseCode } from '../../protocol/response-code';
 import { decodeRecord } from '../../store/message-codec';
@@ -84,5 +86,43 @@ describe('LOCK_BATCH_MQ / UNLOCK_BATCH_MQ', () => {
     expect(r?.body?.toString()).toBe('{"lockOKMQSet":[]}');
     r = await tb.call(RequestCode.LOCK_BATCH_MQ, {}, Buffer.from('nope'));
     expect(r?.code).toBe(ResponseCode.SYSTEM_ERROR);
+  });
+
+  test('an UNLOCK tells the clients refused a freed queue to rebalance now (NOTIFY_CONSUMER_IDS_CHANGED), once', async () => {
+    const sent: Record<string, RemotingCommand[]> = { c1: [], c2: [], c3: [] };
+    for (const c of ['c1', 'c2', 'c3']) {
+      tb.ctx.consumerManager.registerConsumer('CG', newClientChannelInfo(fakeConnection(`127.0.0.1:5000${c[1]}`, sent[c]), c, 'JAVA', 409),
+        'CONSUME_PASSIVELY', 'CLUSTERING', 'CONSUME_FROM_LAST_OFFSET', [], false);
+    }
+    await tb.call(RequestCode.LOCK_BATCH_MQ, {}, body('c1', [0, 1]));
+    await tb.call(RequestCode.LOCK_BATCH_MQ, {}, body('c2', [1])); // refused
+    await tb.call(RequestCode.LOCK_BATCH_MQ, {}, body('c3', [0])); // refused
+    await tb.call(RequestCode.UNLOCK_BATCH_MQ, {}, body('c2', [1])); // not the owner: nothing freed
+    expect([sent.c1.length, sent.c2.length, sent.c3.length]).toEqual([0, 0, 0]);
+    await tb.call(RequestCode.UNLOCK_BATCH_MQ, {}, body('c1', [1]));
+    expect(sent.c2.map((c) => [c.code, c.extFields?.consumerGroup])).toEqual([[RequestCode.NOTIFY_CONSUMER_IDS_CHANGED, 'CG']]);
+    expect([sent.c1.length, sent.c3.length]).toEqual([0, 0]);
+    // c3 took queue 0 meanwhile? No: still c1's; c3 is told when c1 frees it, and only once
+    await tb.call(RequestCode.UNLOCK_BATCH_MQ, {}, body('c1', [0, 1]));
+    expect([sent.c1.length, sent.c2.length, sent.c3.length]).toEqual([0, 1, 1]);
+    await tb.call(RequestCode.LOCK_BATCH_MQ, {}, body('c1', [0]));
+    await tb.call(RequestCode.UNLOCK_BATCH_MQ, {}, body('c1', [0]));
+    expect([sent.c1.length, sent.c2.length, sent.c3.length]).toEqual([0, 1, 1]);
+  });
+
+  test('no extra notify when the broker has notifyConsumerIdsChangedEnable=false', async () => {
+    const off = await createTestBroker({ notifyConsumerIdsChangedEnable: false });
+    try {
+      registerLock(off.ctx);
+      const sent: RemotingCommand[] = [];
+      off.ctx.consumerManager.registerConsumer('CG', newClientChannelInfo(fakeConnection('127.0.0.1:50002', sent), 'c2', 'JAVA', 409),
+        'CONSUME_PASSIVELY', 'CLUSTERING', 'CONSUME_FROM_LAST_OFFSET', [], false);
+      await off.call(RequestCode.LOCK_BATCH_MQ, {}, body('c1', [0]));
+      await off.call(RequestCode.LOCK_BATCH_MQ, {}, body('c2', [0]));
+      await off.call(RequestCode.UNLOCK_BATCH_MQ, {}, body('c1', [0]));
+      expect(sent).toEqual([]);
+    } finally {
+      await off.close();
+    }
   });
 });
