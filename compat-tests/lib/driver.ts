@@ -53,7 +53,7 @@ async function resolveCommand(client: Client): Promise<Command> {
       '-XX:+UseSerialGC',
       '-XX:TieredStopAtLevel=1',
       `-Drocketmq.client.logRoot=${logRoot}`,
-      '-Drocketmq.client.logLevel=WARN',
+      `-Drocketmq.client.logLevel=${process.env.COMPAT_CLIENT_LOG_LEVEL ?? 'WARN'}`,
       '-cp',
       classpath,
       'org.rocketmqts.compat.Driver',
