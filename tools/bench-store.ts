@@ -24,6 +24,7 @@ import type { CommitLogStats } from '../src/store/commit-log';
 import type { PutMessageInput } from '../src/store/message-store';
 import { defaultStoreConfig, FlushDiskType } from '../src/store/store-config';
 import { prepareJavaStore } from './bench/java-store/java-store';
+import { spread } from './bench/stats';
 import type { JavaAppend, JavaStart, JavaStore } from './bench/java-store/java-store';
 
 const DIR = process.env.BENCH_DIR ?? path.join(os.tmpdir(), 'rmq-bench');
@@ -215,10 +216,9 @@ async function javaAppend(java: JavaStore | undefined, log: (s: string) => void,
   }
 }
 
+/** The median of non-empty xs (tools/bench/stats.ts spread). */
 function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+  return spread(xs)?.median ?? NaN;
 }
 
 /**

@@ -5,8 +5,7 @@
 import { BrokerStatsManager, SAMPLE_PERIOD_MS } from './broker-stats';
 import * as path from 'node:path';
 import { getLogger, type Logger } from '../common/logger';
-import { RequestCode } from '../protocol/request-code';
-import { createRequest, type RemotingCommand } from '../remoting/command';
+import type { RemotingCommand } from '../remoting/command';
 import { RemotingClient } from '../remoting/client';
 import type { Connection } from '../remoting/connection';
 import type { ProcessResult, RequestHandler, RequestProcessor } from '../remoting/processor';
@@ -18,6 +17,7 @@ import { tagsString2tagsCode } from '../common/java-hash';
 import { defaultStoreConfig, FlushDiskType } from '../store/store-config';
 import { brokerAddr, brokerConfigPersistPath, type BrokerConfig } from './broker-config';
 import type { BrokerContext, PutMessageHook } from './broker-context';
+import { notifyConsumerIdsChanged, notifyConsumerIdsChangedEnabled } from './client/notify';
 import { BrokerOuterAPI, parseNamesrvAddrList, type BrokerIdentity } from './broker-outer-api';
 import { ConsumerGroupEvent, ConsumerManager } from './client/consumer-manager';
 import { ProducerManager } from './client/producer-manager';
@@ -297,14 +297,11 @@ export class BrokerController implements BrokerContext {
 
     this.consumerManager.addListener((event, group, channels) => {
       if (event !== ConsumerGroupEvent.CHANGE || !this.config.notifyConsumerIdsChangedEnable) return;
-      for (const conn of channels) {
-        conn.invokeOneway(createRequest(RequestCode.NOTIFY_CONSUMER_IDS_CHANGED, { extFields: { consumerGroup: group } }));
-      }
+      for (const conn of channels) notifyConsumerIdsChanged(conn, group);
     });
     const onDisconnect = (conn: Connection): void => {
       this.producerManager.doChannelCloseEvent(conn);
-      this.consumerManager.doChannelCloseEvent(conn, (group) =>
-        this.subscriptionGroupManager.getSubscriptionGroupConfig(group)?.notifyConsumerIdsChangedEnable ?? true);
+      this.consumerManager.doChannelCloseEvent(conn, (group) => notifyConsumerIdsChangedEnabled(this, group));
     };
     this.remotingServer.on('disconnect', onDisconnect);
     this.fastRemotingServer.on('disconnect', onDisconnect);

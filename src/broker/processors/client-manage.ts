@@ -8,6 +8,7 @@ import { ResponseCode } from '../../protocol/response-code';
 import { createResponse, type RemotingCommand } from '../../remoting/command';
 import type { Connection } from '../../remoting/connection';
 import type { BrokerContext } from '../broker-context';
+import { notifyConsumerIdsChangedEnabled } from '../client/notify';
 import { newClientChannelInfo } from '../client/client-channel-info';
 import { getRetryTopic } from '../mixall';
 import { compileSql92Cached } from '../sql92-filter';
@@ -26,8 +27,7 @@ export class ClientManageProcessor {
   }
 
   private notifyEnabled(group: string): boolean {
-    if (!this.ctx.config.notifyConsumerIdsChangedEnable) return false;
-    return this.ctx.subscriptionGroupManager.getSubscriptionGroupConfig(group)?.notifyConsumerIdsChangedEnable ?? true;
+    return notifyConsumerIdsChangedEnabled(this.ctx, group);
   }
 
   async heartBeat(conn: Connection, request: RemotingCommand): Promise<RemotingCommand> {

@@ -5,9 +5,10 @@
 import { decodeLockBatchRequestBody, encodeLockBatchResponseBody } from '../../protocol/body/admin-bodies';
 import { RequestCode } from '../../protocol/request-code';
 import { ResponseCode } from '../../protocol/response-code';
-import { createRequest, createResponse, type RemotingCommand } from '../../remoting/command';
+import { createResponse, type RemotingCommand } from '../../remoting/command';
 import { RemotingError } from '../../remoting/errors';
 import type { BrokerContext } from '../broker-context';
+import { notifyConsumerIdsChanged, notifyConsumerIdsChangedEnabled } from '../client/notify';
 import { RebalanceLockManager } from '../rebalance-lock-manager';
 
 const managers = new WeakMap<BrokerContext, RebalanceLockManager>();
@@ -44,11 +45,10 @@ export function lockBatchMQ(ctx: BrokerContext, request: RemotingCommand): Remot
 export function unlockBatchMQ(ctx: BrokerContext, request: RemotingCommand): RemotingCommand {
   const { value } = decodeBody(request);
   const waiting = getRebalanceLockManager(ctx).unlockBatch(value.consumerGroup, value.mqSet, value.clientId);
-  if (waiting.length > 0 && ctx.config.notifyConsumerIdsChangedEnable
-    && (ctx.subscriptionGroupManager.getSubscriptionGroupConfig(value.consumerGroup)?.notifyConsumerIdsChangedEnable ?? true)) {
+  if (waiting.length > 0 && notifyConsumerIdsChangedEnabled(ctx, value.consumerGroup)) {
     for (const clientId of waiting) {
       const ch = ctx.consumerManager.findChannel(value.consumerGroup, clientId);
-      ch?.conn.invokeOneway(createRequest(RequestCode.NOTIFY_CONSUMER_IDS_CHANGED, { extFields: { consumerGroup: value.consumerGroup } }));
+      if (ch) notifyConsumerIdsChanged(ch.conn, value.consumerGroup);
     }
   }
   return createResponse(request, ResponseCode.SUCCESS);

@@ -108,8 +108,10 @@ final class Out {
         return GSON.toJson(o);
     }
 
-    /** A JSON-lines report file (`--report FILE`); a no-op when no file was asked for. */
-    /** One JSON object per line, flushed every 200 ms so a test can read what a running driver has seen so far. */
+    /**
+     * A JSON-lines report file (`--report FILE`; a no-op when no file was asked for), flushed every 200 ms
+     * so a test can read what a running driver has seen so far.
+     */
     static final class Report implements AutoCloseable {
         private final BufferedWriter w;
         private boolean closed;
