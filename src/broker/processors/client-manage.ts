@@ -54,7 +54,7 @@ export class ClientManageProcessor {
       const retryTopic = getRetryTopic(cd.groupName);
       if (this.ctx.topicConfigManager.selectTopicConfig(retryTopic) === undefined) createdTopic = true;
       this.ctx.topicConfigManager.createTopicIfAbsent(retryTopic, sgc.retryQueueNums, 6, topicSysFlag);
-      const notify = this.ctx.config.notifyConsumerIdsChangedEnable && sgc.notifyConsumerIdsChangedEnable;
+      const notify = this.notifyEnabled(cd.groupName);
       const changed = this.ctx.consumerManager.registerConsumer(
         cd.groupName, info, cd.consumeType, cd.messageModel, cd.consumeFromWhere, cd.subscriptionDataSet, notify, updateSubscription,
       );
